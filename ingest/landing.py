@@ -1,0 +1,86 @@
+"""Landing Parquet: one directory per source, one hive partition per batch (`batch_id=...`).
+
+A batch is written under a temporary name and renamed into place only after it is complete;
+the ledger commit that follows makes it official. Anything a crash leaves behind (temporary
+directories, a renamed batch the ledger never committed) is removed by `recover`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import polars as pl
+
+from housewatch.settings import Paths
+
+
+def batch_dir(paths: Paths, source: str, batch_id: str) -> Path:
+    return paths.landing / source / f"batch_id={batch_id}"
+
+
+def quarantine_file(paths: Paths, batch_id: str) -> Path:
+    return paths.quarantine / f"{batch_id}.parquet"
+
+
+def _write_atomic(frame: pl.DataFrame, final: Path) -> Path:
+    """Write to a temporary sibling and fsync; return the temporary path (caller renames)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.parent / f".tmp-{final.name}"
+    frame.write_parquet(tmp, compression="zstd", statistics=True)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    return tmp
+
+
+def stage_batch(
+    paths: Paths, source: str, batch_id: str, loaded: pl.DataFrame, quarantined: pl.DataFrame
+) -> list[tuple[Path, Path]]:
+    """Write both files under temporary names; returns (tmp, final) pairs to publish."""
+    moves: list[tuple[Path, Path]] = []
+    final_dir = batch_dir(paths, source, batch_id)
+    tmp_dir = final_dir.parent / f".tmp-{final_dir.name}"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    loaded.write_parquet(tmp_dir / "data.parquet", compression="zstd", statistics=True)
+    moves.append((tmp_dir, final_dir))
+    if quarantined.height:
+        final_q = quarantine_file(paths, batch_id)
+        moves.append((_write_atomic(quarantined, final_q), final_q))
+    return moves
+
+
+def publish(moves: list[tuple[Path, Path]]) -> None:
+    for tmp, final in moves:
+        os.replace(tmp, final)
+
+
+def recover(paths: Paths, committed: set[str]) -> list[Path]:
+    """Remove temporary files and batches the ledger never committed; returns what was removed."""
+    removed: list[Path] = []
+    for root in (paths.landing, paths.quarantine):
+        if not root.exists():
+            continue
+        for p in list(root.glob(".tmp-*")) + list(root.glob("*/.tmp-*")):
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+            removed.append(p)
+    if paths.landing.exists():
+        for p in paths.landing.glob("*/batch_id=*"):
+            if p.name.removeprefix("batch_id=") not in committed:
+                shutil.rmtree(p)
+                removed.append(p)
+    if paths.quarantine.exists():
+        for p in paths.quarantine.glob("b*.parquet"):
+            if p.stem not in committed:
+                p.unlink()
+                removed.append(p)
+    return removed
+
+
+def existing_hashes(paths: Paths, source: str) -> set[str]:
+    """Record hashes of everything already landed for `source` (for cross-file duplicates)."""
+    files = sorted((paths.landing / source).glob("batch_id=*/data.parquet"))
+    if not files:
+        return set()
+    hashes = pl.scan_parquet(files).select("_record_hash").collect().get_column("_record_hash")
+    return set(hashes.to_list())

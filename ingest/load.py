@@ -1,0 +1,272 @@
+"""`housewatch load`: files -> landing Parquet + quarantine + ledger, one batch per file.
+
+Every record read is accounted for: read = loaded + quarantined + duplicates (blank rows are
+not records and are counted apart). A file is a batch; a batch lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from housewatch.errors import UserError
+from housewatch.lock import pipeline_lock
+from housewatch.settings import Paths
+from ingest import landing
+from ingest.headers import HeaderMapping, detect_source, map_headers, normalise_text
+from ingest.ledger import Batch, Ledger
+from ingest.normalise import Options, normalise
+from ingest.profiles import Profile, apply_profile, detect_profile, profile, profile_headers
+from ingest.pseudonymise import Pseudonymiser, load_or_create_key
+from ingest.readers import SUFFIXES, RawTable, read_table
+from ingest.schemas import Contract, contract, contracts
+
+Progress = Callable[[Batch], None]
+
+
+@dataclass
+class LoadReport:
+    batches: list[Batch]
+    skipped: list[tuple[Path, str]]  # (file, batch id it was already loaded as)
+
+    @property
+    def rejected(self) -> list[Batch]:
+        return [b for b in self.batches if b.status == "rejected"]
+
+
+def _known_headers() -> set[str]:
+    names = profile_headers()
+    for c in contracts().values():
+        for col in c.columns:
+            names.add(normalise_text(col.name))
+            names.update(normalise_text(a.header).split("(")[0] for a in col.aliases)
+    return names
+
+
+def _is_header_factory() -> Callable[[str], bool]:
+    known = _known_headers()
+
+    def is_header(text: str) -> bool:
+        norm = normalise_text(text)
+        return norm in known or norm.split("(")[0] in known
+
+    return is_header
+
+
+WALKED_SUFFIXES = set(SUFFIXES) - {".txt"}  # a folder's .txt files are notes, not exports
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Files to load: explicit files as given, directories walked in name order (months sort)."""
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = [
+                f for f in p.rglob("*")
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                and f.suffix.lower() in WALKED_SUFFIXES
+            ]  # fmt: skip
+            files.extend(sorted(found))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise UserError(f"{p}: no such file or directory")
+    return files
+
+
+def _maybe_crash(point: str, batch_no: int) -> None:
+    """Test hook: HOUSEWATCH_CRASH_AT=point:N kills the process (SIGKILL) at the N-th batch."""
+    spec = os.environ.get("HOUSEWATCH_CRASH_AT")
+    if spec and spec.partition(":")[0] == point and int(spec.partition(":")[2] or 1) == batch_no:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _resolve(
+    table: RawTable, source: str | None, profile_name: str | None
+) -> tuple[Contract, Profile | None, pl.DataFrame, dict[str, float], HeaderMapping | None]:
+    where = table.path.name
+    prof = profile(profile_name) if profile_name else None
+    if prof is None and source is None:
+        prof = detect_profile(table.headers)
+    if prof is not None:
+        if source and source != prof.source:
+            raise UserError(f"{where}: profile {prof.name} is for {prof.source}, not {source}")
+        frame, factors = apply_profile(table, prof)
+        return prof.contract(), prof, frame, factors, None
+    src = source or detect_source(table.headers, where)
+    target = contract(src)
+    mapping = map_headers(table.headers, target, where)
+    missing = mapping.missing_required()
+    if missing:
+        names = ", ".join(f"{c.name} ({c.zh})" for c in missing)
+        raise UserError(f"{where}: required column(s) missing for {src}: {names}")
+    index = {h: f"c{i}" for i, h in enumerate(table.headers)}
+    frame = table.frame.select(
+        "_row",
+        "_reader_error",
+        *[pl.col(index[m.header]).alias(m.column.name) for m in mapping.columns],
+    )
+    factors = {m.column.name: m.factor for m in mapping.columns}
+    return target, None, frame, factors, mapping
+
+
+def _record_hash(frame: pl.DataFrame, columns: list[str]) -> pl.Series:
+    joined = frame.select(
+        pl.concat_str(
+            [pl.col(c).cast(pl.String).fill_null("\x00") for c in columns], separator="\x1f"
+        )
+    ).to_series()
+    return pl.Series(
+        "_record_hash",
+        [hashlib.blake2b(v.encode(), digest_size=16).hexdigest() for v in joined.to_list()],
+        dtype=pl.String,
+    )
+
+
+def _quarantine_frame(rows: pl.DataFrame, batch: Batch, target: Contract) -> pl.DataFrame:
+    raw_cols = [c for c in rows.columns if c.startswith("_raw_")]
+    original = pl.struct([pl.col(c).alias(c.removeprefix("_raw_")) for c in raw_cols])
+    return rows.select(
+        pl.lit(batch.batch_id).alias("batch_id"),
+        pl.lit(batch.file_name).alias("file_name"),
+        pl.lit(target.source).alias("source"),
+        pl.col("_row").alias("row"),
+        pl.col("_reason").alias("reason_code"),
+        pl.col("_field").alias("field"),
+        original.struct.json_encode().alias("original"),
+    )
+
+
+def _landing_frame(
+    rows: pl.DataFrame, batch: Batch, target: Contract, loaded_at: dt.datetime
+) -> pl.DataFrame:
+    cols: list[str] = []
+    for col in target.columns:
+        if col.type in ("drop", "city"):  # the city is city_code
+            continue
+        cols.append(col.output_name)
+        if col.type == "district":
+            cols.append("district_code")
+    period = target.period_column
+    extra = (
+        [pl.col(period).dt.truncate("1mo").alias("period_month")]
+        if period and period != "period_month"
+        else []
+    )
+    return rows.select(
+        *cols,
+        pl.col("city_code"),
+        *extra,
+        pl.col("_row").alias("_row"),
+        pl.col("_record_hash"),
+        pl.lit(batch.batch_id).alias("_batch_id"),
+        pl.lit(loaded_at).alias("_loaded_at"),
+    )
+
+
+def load_file(
+    path: Path,
+    paths: Paths,
+    ledger: Ledger,
+    pseudonymiser: Pseudonymiser,
+    hashes: dict[str, set[str]],
+    source: str | None = None,
+    profile_name: str | None = None,
+    batch_no: int = 1,
+) -> Batch | tuple[Path, str]:
+    data = path.read_bytes()
+    content_hash = hashlib.sha256(data).hexdigest()
+    earlier = ledger.loaded_hash(content_hash)
+    if earlier:
+        return (path, earlier)
+    batch = ledger.begin(path, content_hash, len(data))
+    started = time.perf_counter()
+    try:
+        table = read_table(path, _is_header_factory())
+        batch.format, batch.encoding, batch.blank_rows = (
+            table.format,
+            table.encoding,
+            table.blank_rows,
+        )
+        target, prof, frame, factors, mapping = _resolve(table, source, profile_name)
+        batch.source, batch.profile = target.source, prof.name if prof else None
+        batch.unknown_columns = list(mapping.unknown) if mapping else []
+        options = Options(today=dt.date.today(), factors=factors)
+        typed = normalise(frame, target, options, pseudonymiser)
+    except UserError as exc:
+        batch.status, batch.message = "rejected", str(exc)
+        batch.seconds = time.perf_counter() - started
+        ledger.finish(batch)
+        return batch
+    batch.read = typed.height
+    bad = typed.filter(pl.col("_reason").is_not_null())
+    good = typed.filter(pl.col("_reason").is_null())
+    value_cols = [c.output_name for c in target.columns if c.type not in ("drop", "city")]
+    value_cols.append("city_code")
+    good = good.with_columns(_record_hash(good, value_cols))
+    seen = hashes.setdefault(target.source, landing.existing_hashes(paths, target.source))
+    first = good.get_column("_record_hash").is_first_distinct()
+    fresh = good.filter(first & ~pl.col("_record_hash").is_in(list(seen)))
+    # the same key twice in one file with different values: the file contradicts itself
+    key_first = fresh.select(pl.struct(list(target.key)).is_first_distinct()).to_series()
+    conflicts = fresh.filter(~key_first).with_columns(
+        _reason=pl.lit("duplicate_key_conflict"), _field=pl.lit(",".join(target.key))
+    )
+    fresh = fresh.filter(key_first)
+    quarantined = pl.concat([bad, conflicts.drop("_record_hash")], how="vertical_relaxed")
+    batch.loaded, batch.quarantined = fresh.height, quarantined.height
+    batch.duplicates = batch.read - batch.loaded - batch.quarantined
+    batch.reasons = dict(quarantined.group_by("_reason").len().sort("_reason").iter_rows())
+    loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    moves = landing.stage_batch(
+        paths,
+        target.source,
+        batch.batch_id,
+        _landing_frame(fresh, batch, target, loaded_at),
+        _quarantine_frame(quarantined.sort("_row"), batch, target),
+    )
+    _maybe_crash("staged", batch_no)
+    landing.publish(moves)
+    _maybe_crash("published", batch_no)
+    batch.status = "loaded"
+    batch.seconds = time.perf_counter() - started
+    ledger.finish(batch)
+    seen.update(fresh.get_column("_record_hash").to_list())
+    return batch
+
+
+def load(
+    inputs: list[Path],
+    paths: Paths,
+    source: str | None = None,
+    profile_name: str | None = None,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Load every file under `inputs`; reading errors reject that file only."""
+    if source:
+        contract(source)  # fail fast on a typo
+    files = expand(inputs)
+    with pipeline_lock(paths):
+        ledger = Ledger(paths.ledger)
+        ledger.mark_interrupted()
+        landing.recover(paths, ledger.loaded_ids())
+        pseudonymiser = Pseudonymiser(load_or_create_key(paths.pseudonym_key))
+        report = LoadReport([], [])
+        hashes: dict[str, set[str]] = {}
+        for n, path in enumerate(files, start=1):
+            result = load_file(path, paths, ledger, pseudonymiser, hashes, source, profile_name, n)
+            if isinstance(result, tuple):
+                report.skipped.append(result)
+            else:
+                report.batches.append(result)
+                if progress:
+                    progress(result)
+        return report

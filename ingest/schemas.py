@@ -1,0 +1,138 @@
+"""Canonical source contracts: one YAML per source under ingest/contracts/.
+
+A contract names each canonical column, its type, unit kind, whether it is required, its allowed
+values and the header spellings (Chinese and English) the loader accepts for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from housewatch.errors import UserError
+
+CONTRACTS_DIR = Path(__file__).parent / "contracts"
+
+TYPES = {
+    "string",
+    "int",
+    "float",
+    "date",
+    "month",
+    "bool",
+    "enum",
+    "district",
+    "city",
+    "pii",
+    "drop",
+}
+
+
+@dataclass(frozen=True)
+class Alias:
+    header: str
+    unit: str | None = None  # unit fixed by the alias itself ("total_price_wan@万元")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    zh: str
+    aliases: tuple[Alias, ...]
+    required: bool = False
+    unit_kind: str | None = None
+    allowed: tuple[str, ...] = ()
+    synonyms: dict[str, str] = field(default_factory=dict)
+    default: str | None = None
+    min: float | None = None
+    max: float | None = None
+    min_exclusive: float | None = None
+    becomes: str | None = None
+
+    @property
+    def output_name(self) -> str:
+        """Name in landing: pseudonymised columns are renamed (buyer_id -> buyer_key)."""
+        return self.becomes or self.name
+
+
+@dataclass(frozen=True)
+class Contract:
+    source: str
+    title_zh: str
+    description: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    period_column: str | None = None
+    kind: str = "fact"
+    checks: tuple[dict[str, Any], ...] = ()
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.source} has no column {name!r}")
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _alias(raw: str) -> Alias:
+    header, _, unit = str(raw).partition("@")
+    return Alias(header=header, unit=unit or None)
+
+
+def _column(source: str, spec: dict[str, Any]) -> Column:
+    kind = spec.get("type")
+    if kind not in TYPES:
+        raise UserError(f"contract {source}: column {spec.get('name')!r} has unknown type {kind!r}")
+    return Column(
+        name=spec["name"],
+        type=kind,
+        zh=spec.get("zh", spec["name"]),
+        aliases=tuple(_alias(a) for a in spec.get("aliases", [])),
+        required=bool(spec.get("required", False)),
+        unit_kind=spec.get("unit_kind"),
+        allowed=tuple(str(a) for a in spec.get("allowed", [])),
+        synonyms={str(k): str(v) for k, v in (spec.get("synonyms") or {}).items()},
+        default=spec.get("default"),
+        min=spec.get("min"),
+        max=spec.get("max"),
+        min_exclusive=spec.get("min_exclusive"),
+        becomes=spec.get("becomes"),
+    )
+
+
+def _load(path: Path) -> Contract:
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    source = spec["source"]
+    return Contract(
+        source=source,
+        title_zh=spec.get("title_zh", source),
+        description=" ".join(str(spec.get("description", "")).split()),
+        key=tuple(spec["key"]),
+        columns=tuple(_column(source, c) for c in spec["columns"]),
+        period_column=spec.get("period_column"),
+        kind=spec.get("kind", "fact"),
+        checks=tuple(spec.get("checks", [])),
+    )
+
+
+@cache
+def contracts() -> dict[str, Contract]:
+    """Every contract by source name, facts first then reference tables."""
+    found = sorted(CONTRACTS_DIR.glob("*.yml")) + sorted(CONTRACTS_DIR.glob("reference/*.yml"))
+    return {c.source: c for c in map(_load, found)}
+
+
+def contract(source: str) -> Contract:
+    try:
+        return contracts()[source]
+    except KeyError:
+        known = ", ".join(contracts())
+        raise UserError(f"unknown source {source!r}; known sources: {known}") from None
