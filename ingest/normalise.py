@@ -177,9 +177,9 @@ def _resolve_geography(
         code = _norm(raw).replace_strict(cities, default=None)
         typed = typed.with_columns(
             city_code=pl.when(raw.is_null()).then(pl.lit(default_city)).otherwise(code),
+            _geo_city=_reason(raw.is_not_null() & code.is_null(), "unknown_city"),
         )
-        problems.append((col, _reason(raw.is_not_null() & code.is_null(), "unknown_city")))
-        typed = typed.with_columns(pl.col("city_code").alias(col))
+        problems.append((col, pl.col("_geo_city")))
     else:
         typed = typed.with_columns(city_code=pl.lit(default_city))
     district_cols = [c for c in contract.columns if c.type == "district"]
@@ -203,10 +203,11 @@ def _resolve_geography(
         district_name=pl.when(has_gazetteer)
         .then(code.replace_strict(names, default=None))
         .otherwise(raw),
+        _geo_district=_reason(
+            raw.is_not_null() & has_gazetteer & code.is_null(), "unknown_district"
+        ),
     ).with_columns(pl.col("district_name").alias(col))
-    problems.append(
-        (col, _reason(raw.is_not_null() & has_gazetteer & code.is_null(), "unknown_district"))
-    )
+    problems.append((col, pl.col("_geo_district")))
     return typed
 
 
@@ -266,4 +267,4 @@ def _flag(typed: pl.DataFrame, fields: list[str]) -> pl.DataFrame:
     return typed.with_columns(
         _reason=pl.coalesce([pl.col("_reader_error"), *map(pl.col, cols)]),
         _field=pl.when(pl.col("_reader_error").is_not_null()).then(None).otherwise(field),
-    ).drop(cols)
+    ).drop(cols, *[c for c in typed.columns if c.startswith("_geo_")])
