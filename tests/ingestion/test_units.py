@@ -86,7 +86,7 @@ def test_two_headers_for_one_column_is_an_error():
                 "成交日期",
             ],
             "land",
-        ),  # noqa: E501
+        ),
         (
             [
                 "registration_id",
@@ -98,7 +98,7 @@ def test_two_headers_for_one_column_is_an_error():
                 "start_date",
             ],
             "rental",
-        ),  # noqa: E501
+        ),
         (["机构代码", "机构名称", "报告期", "各项贷款余额(万元)"], "credit"),
         (
             [
@@ -111,7 +111,7 @@ def test_two_headers_for_one_column_is_an_error():
                 "valid_from",
             ],
             "ref_control_targets",
-        ),  # noqa: E501
+        ),
     ],
 )
 def test_detect_source_from_headers(headers, source):
@@ -160,7 +160,7 @@ def test_parquet_reader(tmp_path):
     path = tmp_path / "p.parquet"
     pl.DataFrame(
         {h: [v] for h, v in zip(NEW_HOME_HEADERS, new_home_row(1), strict=True)}
-    ).write_parquet(path)  # noqa: E501
+    ).write_parquet(path)
     table = read_table(path, _known)
     assert table.headers == NEW_HOME_HEADERS and table.frame.height == 1
 
