@@ -127,7 +127,23 @@ def schema(
 # ---------------------------------------------------------------- load
 
 
-def _load(inputs: list[Path], source: str | None, profile: str | None, verbose: bool) -> int:
+def _parse_units(specs: list[str]) -> dict[str, str]:
+    units: dict[str, str] = {}
+    for spec in specs:
+        column, sep, unit = spec.partition("=")
+        if not sep or not column or not unit:
+            raise UserError(f"--unit {spec!r}: expected COLUMN=UNIT, e.g. total_price_yuan=万元")
+        units[column.strip()] = unit.strip()
+    return units
+
+
+def _load(
+    inputs: list[Path],
+    source: str | None,
+    profile: str | None,
+    verbose: bool,
+    units: dict[str, str] | None = None,
+) -> int:
     from ingest.load import expand, load
 
     paths = home_paths()
@@ -138,7 +154,9 @@ def _load(inputs: list[Path], source: str | None, profile: str | None, verbose: 
         def tick(batch) -> None:
             bar.update(task, advance=1, description=f"loading {batch.file_name}")
 
-        report = load(inputs, paths, source=source, profile_name=profile, progress=tick)
+        report = load(
+            inputs, paths, source=source, profile_name=profile, progress=tick, units=units
+        )
     by_source: dict[str, list[int]] = {}
     for b in report.batches:
         if b.status == "loaded":
@@ -173,11 +191,15 @@ def load(
     inputs: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
     source: Annotated[str | None, typer.Option(help="Source, when headers don't tell.")] = None,
     profile: Annotated[str | None, typer.Option(help="External-format profile name.")] = None,
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(help="Unit of a column whose header has none: COLUMN=UNIT (repeatable)."),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="A line per file.")] = False,
 ) -> None:
     """Load files into landing Parquet, with quarantine and a batch ledger."""
     try:
-        code = _load(inputs, source, profile, verbose)
+        code = _load(inputs, source, profile, verbose, _parse_units(unit or []))
     except UserError as exc:
         _fail(str(exc))
     raise typer.Exit(code)

@@ -90,7 +90,10 @@ def _maybe_crash(point: str, batch_no: int) -> None:
 
 
 def _resolve(
-    table: RawTable, source: str | None, profile_name: str | None
+    table: RawTable,
+    source: str | None,
+    profile_name: str | None,
+    units: dict[str, str] | None = None,
 ) -> tuple[Contract, Profile | None, pl.DataFrame, dict[str, float], HeaderMapping | None]:
     where = table.path.name
     prof = profile(profile_name) if profile_name else None
@@ -103,7 +106,7 @@ def _resolve(
         return prof.contract(), prof, frame, factors, None
     src = source or detect_source(table.headers, where)
     target = contract(src)
-    mapping = map_headers(table.headers, target, where)
+    mapping = map_headers(table.headers, target, where, declared_units=units)
     missing = mapping.missing_required()
     if missing:
         names = ", ".join(f"{c.name} ({c.zh})" for c in missing)
@@ -181,6 +184,7 @@ def load_file(
     source: str | None = None,
     profile_name: str | None = None,
     batch_no: int = 1,
+    units: dict[str, str] | None = None,
 ) -> Batch | tuple[Path, str]:
     data = path.read_bytes()
     content_hash = hashlib.sha256(data).hexdigest()
@@ -196,7 +200,7 @@ def load_file(
             table.encoding,
             table.blank_rows,
         )
-        target, prof, frame, factors, mapping = _resolve(table, source, profile_name)
+        target, prof, frame, factors, mapping = _resolve(table, source, profile_name, units)
         batch.source, batch.profile = target.source, prof.name if prof else None
         batch.unknown_columns = list(mapping.unknown) if mapping else []
         options = Options(today=dt.date.today(), factors=factors)
@@ -214,7 +218,10 @@ def load_file(
     good = good.with_columns(_record_hash(good, value_cols))
     seen = hashes.setdefault(target.source, landing.existing_hashes(paths, target.source))
     first = good.get_column("_record_hash").is_first_distinct()
-    fresh = good.filter(first & ~pl.col("_record_hash").is_in(list(seen)))
+    unseen = pl.Series(
+        [h not in seen for h in good.get_column("_record_hash").to_list()], dtype=pl.Boolean
+    )
+    fresh = good.filter(first & unseen)
     # the same key twice in one file with different values: the file contradicts itself
     key_first = fresh.select(pl.struct(list(target.key)).is_first_distinct()).to_series()
     conflicts = fresh.filter(~key_first).with_columns(
@@ -249,8 +256,12 @@ def load(
     source: str | None = None,
     profile_name: str | None = None,
     progress: Progress | None = None,
+    units: dict[str, str] | None = None,
 ) -> LoadReport:
-    """Load every file under `inputs`; reading errors reject that file only."""
+    """Load every file under `inputs`; reading errors reject that file only.
+
+    `units` declares the unit of columns whose headers carry none ({"total_price_yuan": "万元"}).
+    """
     if source:
         contract(source)  # fail fast on a typo
     files = expand(inputs)
@@ -262,7 +273,9 @@ def load(
         report = LoadReport([], [])
         hashes: dict[str, set[str]] = {}
         for n, path in enumerate(files, start=1):
-            result = load_file(path, paths, ledger, pseudonymiser, hashes, source, profile_name, n)
+            result = load_file(
+                path, paths, ledger, pseudonymiser, hashes, source, profile_name, n, units
+            )
             if isinstance(result, tuple):
                 report.skipped.append(result)
             else:

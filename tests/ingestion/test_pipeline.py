@@ -184,3 +184,21 @@ def test_another_installation_key_gives_other_hashes(home, tmp_path, monkeypatch
     other = paths(tmp_path / "other")
     load_one(write_csv(tmp_path / "b.csv", NEW_HOME_HEADERS, row), other)
     assert landed(other, "new_home").get_column("buyer_key").to_list() != first
+
+
+def test_declared_unit_for_a_bare_money_header(home, tmp_path):
+    headers = [h if h != "合同总价(万元)" else "合同总价" for h in NEW_HOME_HEADERS]
+    path = write_csv(tmp_path / "bare.csv", headers, [new_home_row(1)])
+    result = CliRunner().invoke(app, ["load", str(path), "--unit", "total_price_yuan=万元"])
+    assert result.exit_code == 0, result.stderr
+    assert landed(home, "new_home").get_column("total_price_yuan").to_list() == [2_500_000.0]
+    wrong = CliRunner().invoke(app, ["load", str(path), "--unit", "total_price_yuan"])
+    assert wrong.exit_code == 2
+    assert "expected COLUMN=UNIT" in wrong.stderr
+
+
+def test_bare_money_header_without_declaration_is_yuan_and_caught_when_implausible(home, tmp_path):
+    headers = [h if h != "合同总价(万元)" else "合同总价" for h in NEW_HOME_HEADERS]
+    path = write_csv(tmp_path / "bare.csv", headers, [new_home_row(1)])
+    batch = load_one(path, home)
+    assert batch.reasons == {"implausible_unit_price": 1}  # 250 元 for 100㎡
