@@ -14,6 +14,39 @@ from pathlib import Path
 import polars as pl
 
 from housewatch.settings import Paths
+from ingest.schemas import Contract
+
+EMPTY_BATCH = "empty"  # a zero-row partition per source so readers always find the schema
+_DTYPES: dict[str, pl.DataType] = {
+    "string": pl.String(), "enum": pl.String(), "district": pl.String(), "pii": pl.String(),
+    "int": pl.Int64(), "float": pl.Float64(), "date": pl.Date(), "month": pl.Date(),
+    "bool": pl.Boolean(),
+}  # fmt: skip
+
+
+def landing_schema(contract: Contract) -> dict[str, pl.DataType]:
+    """The one schema every batch of a source is written with (and read back as)."""
+    schema: dict[str, pl.DataType] = {}
+    for col in contract.columns:
+        if col.type in ("drop", "city"):
+            continue
+        schema[col.output_name] = _DTYPES[col.type]
+        if col.type == "district":
+            schema["district_code"] = pl.String()
+    schema["city_code"] = pl.String()
+    if contract.period_column and contract.period_column != "period_month":
+        schema["period_month"] = pl.Date()
+    schema |= {"_row": pl.Int64(), "_record_hash": pl.String(), "_batch_id": pl.String(),
+               "_loaded_at": pl.Datetime("us")}  # fmt: skip
+    return schema
+
+
+def ensure_empty_partitions(paths: Paths, contracts: list[Contract]) -> None:
+    """Write each source's zero-row partition once, so a source with no data yet still reads."""
+    for c in contracts:
+        final = batch_dir(paths, c.source, EMPTY_BATCH) / "data.parquet"
+        if not final.exists():
+            os.replace(_write_atomic(pl.DataFrame(schema=landing_schema(c)), final), final)
 
 
 def batch_dir(paths: Paths, source: str, batch_id: str) -> Path:
@@ -66,7 +99,7 @@ def recover(paths: Paths, committed: set[str]) -> list[Path]:
             removed.append(p)
     if paths.landing.exists():
         for p in paths.landing.glob("*/batch_id=*"):
-            if p.name.removeprefix("batch_id=") not in committed:
+            if p.name.removeprefix("batch_id=") not in committed | {EMPTY_BATCH}:
                 shutil.rmtree(p)
                 removed.append(p)
     if paths.quarantine.exists():

@@ -151,28 +151,14 @@ def _quarantine_frame(rows: pl.DataFrame, batch: Batch, target: Contract) -> pl.
 def _landing_frame(
     rows: pl.DataFrame, batch: Batch, target: Contract, loaded_at: dt.datetime
 ) -> pl.DataFrame:
-    cols: list[str] = []
-    for col in target.columns:
-        if col.type in ("drop", "city"):  # the city is city_code
-            continue
-        cols.append(col.output_name)
-        if col.type == "district":
-            cols.append("district_code")
     period = target.period_column
-    extra = (
-        [pl.col(period).dt.truncate("1mo").alias("period_month")]
-        if period and period != "period_month"
-        else []
+    frame = rows.with_columns(
+        _batch_id=pl.lit(batch.batch_id),
+        _loaded_at=pl.lit(loaded_at),
+        **({"period_month": pl.col(period).dt.truncate("1mo")} if period else {}),
     )
-    return rows.select(
-        *cols,
-        pl.col("city_code"),
-        *extra,
-        pl.col("_row").alias("_row"),
-        pl.col("_record_hash"),
-        pl.lit(batch.batch_id).alias("_batch_id"),
-        pl.lit(loaded_at).alias("_loaded_at"),
-    )
+    schema = landing.landing_schema(target)
+    return frame.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
 
 
 def load_file(
@@ -269,6 +255,7 @@ def load(
         ledger = Ledger(paths.ledger)
         ledger.mark_interrupted()
         landing.recover(paths, ledger.loaded_ids())
+        landing.ensure_empty_partitions(paths, list(contracts().values()))
         pseudonymiser = Pseudonymiser(load_or_create_key(paths.pseudonym_key))
         report = LoadReport([], [])
         hashes: dict[str, set[str]] = {}

@@ -54,9 +54,10 @@ def test_landing_is_partitioned_by_batch_and_carries_lineage(home, tmp_path):
     load_one(write_csv(tmp_path / "a.csv", NEW_HOME_HEADERS, [new_home_row(1)]), home)
     load_one(write_csv(tmp_path / "b.csv", NEW_HOME_HEADERS, [new_home_row(2)]), home)
     parts = sorted(p.name for p in (home.landing / "new_home").iterdir())
-    assert parts == ["batch_id=b0000001", "batch_id=b0000002"]
+    assert parts == ["batch_id=b0000001", "batch_id=b0000002", "batch_id=empty"]
     df = pl.read_parquet(home.landing / "new_home", hive_partitioning=True)
     assert set(df.get_column("_batch_id")) == {"b0000001", "b0000002"}
+    assert set(df.get_column("batch_id")) == {"b0000001", "b0000002"}  # the hive partition
     assert df.get_column("period_month").unique().to_list()[0].isoformat() == "2021-04-01"
 
 
@@ -80,7 +81,7 @@ def test_kill_mid_load_leaves_no_partial_batch(home, tmp_path):
     # killed (SIGKILL) after the second batch's files were renamed, before the ledger commit
     killed = _run_cli(["load", str(folder)], home, {"HOUSEWATCH_CRASH_AT": "published:2"})
     assert killed.returncode == -9
-    assert sorted(p.name for p in (home.landing / "new_home").iterdir()) == [
+    assert sorted(p.name for p in (home.landing / "new_home").glob("batch_id=b*")) == [
         "batch_id=b0000001",
         "batch_id=b0000002",  # renamed but not committed: the next run must remove it
     ]
@@ -105,9 +106,11 @@ def test_kill_before_rename_leaves_only_temporary_files_that_are_cleaned(home, t
     path = write_csv(tmp_path / "x.csv", NEW_HOME_HEADERS, [new_home_row(1)])
     killed = _run_cli(["load", str(path)], home, {"HOUSEWATCH_CRASH_AT": "staged:1"})
     assert killed.returncode == -9
-    assert [p.name for p in (home.landing / "new_home").iterdir()] == [".tmp-batch_id=b0000001"]
+    leftovers = sorted(p.name for p in (home.landing / "new_home").iterdir())
+    assert leftovers == [".tmp-batch_id=b0000001", "batch_id=empty"]
     assert _run_cli(["load", str(path)], home).returncode == 0
-    assert [p.name for p in (home.landing / "new_home").iterdir()] == ["batch_id=b0000002"]
+    after = sorted(p.name for p in (home.landing / "new_home").iterdir())
+    assert after == ["batch_id=b0000002", "batch_id=empty"]
 
 
 def test_status_json_lists_batches_and_totals(home, tmp_path):
