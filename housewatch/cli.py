@@ -263,6 +263,11 @@ def demo(
         out.print("the dashboard is not built yet (issue #5): nothing to serve")
 
 
+from housewatch.indices.command import index as _index_command  # noqa: E402
+
+app.command("index")(_index_command)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -189,7 +189,8 @@ def load_file(
         target, prof, frame, factors, mapping = _resolve(table, source, profile_name, units)
         batch.source, batch.profile = target.source, prof.name if prof else None
         batch.unknown_columns = list(mapping.unknown) if mapping else []
-        options = Options(today=dt.date.today(), factors=factors)
+        derive = prof.derive if prof else ()
+        options = Options(today=dt.date.today(), factors=factors, derive=derive)
         typed = normalise(frame, target, options, pseudonymiser)
     except UserError as exc:
         batch.status, batch.message = "rejected", str(exc)

@@ -34,6 +34,7 @@ class Options:
     today: dt.date
     default_city: str = DEFAULT_CITY
     factors: dict[str, float] | None = None  # canonical column -> unit factor
+    derive: tuple[str, ...] = ()  # columns a profile lets us compute when missing (area_sqm)
 
 
 def _clean(name: str) -> pl.Expr:
@@ -84,11 +85,10 @@ def _date(col: Column, today: dt.date) -> tuple[pl.Expr, pl.Expr]:
     if col.type == "month":
         value = value.dt.truncate("1mo")
     bad = text.is_not_null() & value.is_null()
-    problems = pl.coalesce(
-        _reason(bad, "bad_date"),
-        _reason(value > pl.lit(today), "future_date"),
-        _reason(value < pl.lit(MIN_DATE), "date_too_old"),
-    )
+    checks = [_reason(bad, "bad_date"), _reason(value < pl.lit(MIN_DATE), "date_too_old")]
+    if not col.future_ok:
+        checks.insert(1, _reason(value > pl.lit(today), "future_date"))
+    problems = pl.coalesce(checks)
     return value, problems
 
 
@@ -150,7 +150,7 @@ def normalise(
     problems = []
     typed = _resolve_geography(typed, contract, options.default_city, problems)
     typed = _stage(typed, {}, problems, fields)
-    typed = _derive_prices(typed, contract)
+    typed = _derive_prices(typed, contract, options.derive)
     problems = [
         (c.name, _reason(pl.col(c.name).is_null(), "missing_required"))
         for c in contract.columns
@@ -211,22 +211,21 @@ def _resolve_geography(
     return typed
 
 
-def _derive_prices(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
-    """Fill one of area, total and unit price from the other two (parking rows list no area)."""
-    need = {"area_sqm", "total_price_yuan", "unit_price_yuan_per_sqm"}
-    if not need <= set(contract.names):
+def _derive_prices(
+    typed: pl.DataFrame, contract: Contract, derive: tuple[str, ...]
+) -> pl.DataFrame:
+    """Unit price = total ÷ area when absent. Area or total only where a profile says the export
+    leaves them out (Lianjia parking rows list no area): a missing required field stays missing.
+    """
+    if not {"area_sqm", "total_price_yuan", "unit_price_yuan_per_sqm"} <= set(contract.names):
         return typed
-    area, total, unit = (
-        pl.col("area_sqm"),
-        pl.col("total_price_yuan"),
-        pl.col("unit_price_yuan_per_sqm"),
-    )
-    return typed.with_columns(
-        area_sqm=pl.coalesce(area, total / unit),
-        total_price_yuan=pl.coalesce(total, area * unit),
-    ).with_columns(
-        unit_price_yuan_per_sqm=pl.coalesce(unit, pl.col("total_price_yuan") / pl.col("area_sqm"))
-    )
+    area, total = pl.col("area_sqm"), pl.col("total_price_yuan")
+    unit = pl.col("unit_price_yuan_per_sqm")
+    if "area_sqm" in derive:
+        typed = typed.with_columns(area_sqm=pl.coalesce(area, total / unit))
+    if "total_price_yuan" in derive:
+        typed = typed.with_columns(total_price_yuan=pl.coalesce(total, area * unit))
+    return typed.with_columns(unit_price_yuan_per_sqm=pl.coalesce(unit, total / area))
 
 
 def _row_checks(contract: Contract) -> list[tuple[str, pl.Expr]]:

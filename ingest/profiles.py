@@ -35,6 +35,7 @@ class Profile:
     match_headers: tuple[str, ...]
     columns: dict[str, dict[str, Any]]
     optional: tuple[str, ...] = ()
+    derive: tuple[str, ...] = ()
     city: str | None = None
 
     def matches(self, headers: list[str]) -> bool:
@@ -63,6 +64,7 @@ def profiles() -> dict[str, Profile]:
             match_headers=tuple(spec["match"]["headers"]),
             columns=spec["columns"],
             optional=tuple(spec.get("optional", [])),
+            derive=tuple(spec.get("derive", [])),
             city=spec.get("city"),
         )
     return found

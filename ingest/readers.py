@@ -104,23 +104,17 @@ def _frame(
     headers: list[str],
     records: list[tuple[int, list[str | None], str | None]],
 ) -> pl.DataFrame:
-    """records: (row number, values padded to the header width, reader error)."""
+    """records: (row number, values (cut to the header width), reader error)."""
     width = len(headers)
-    columns: dict[str, list[str | None]] = {f"c{i}": [] for i in range(width)}
-    rows: list[int] = []
-    errors: list[str | None] = []
-    for row, values, error in records:
-        rows.append(row)
-        errors.append(error)
-        for i in range(width):
-            columns[f"c{i}"].append(values[i] if i < len(values) else None)
-    data: dict[str, pl.Series] = {
-        "_row": pl.Series("_row", rows, dtype=pl.Int64),
-        "_reader_error": pl.Series("_reader_error", errors, dtype=pl.String),
+    pad = [None] * width
+    rows = [
+        (row, error, *(values if len(values) == width else (values + pad)[:width]))
+        for row, values, error in records
+    ]
+    schema = {"_row": pl.Int64, "_reader_error": pl.String} | {
+        f"c{i}": pl.String for i in range(width)
     }
-    for name, values in columns.items():
-        data[name] = pl.Series(name, values, dtype=pl.String)
-    return pl.DataFrame(data)
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def _no_records(path: Path) -> UserError:

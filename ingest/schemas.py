@@ -53,6 +53,7 @@ class Column:
     max: float | None = None
     min_exclusive: float | None = None
     becomes: str | None = None
+    future_ok: bool = False  # a lease end date lies ahead; a signing date cannot
 
     @property
     def output_name(self) -> str:
@@ -105,6 +106,7 @@ def _column(source: str, spec: dict[str, Any]) -> Column:
         max=spec.get("max"),
         min_exclusive=spec.get("min_exclusive"),
         becomes=spec.get("becomes"),
+        future_ok=bool(spec.get("future_ok", False)),
     )
 
 

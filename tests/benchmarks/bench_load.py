@@ -52,8 +52,10 @@ def main() -> None:
     print(f"load: {total:,.0f} records in {wall:.1f} s ({total / wall:,.0f} rows/s overall)")
     for source, s in sorted(per_source.items()):
         rate = s["read"] / s["seconds"] if s["seconds"] else 0.0
-        print(f"  {source:<24} {s['files']:>4.0f} files {s['read']:>10,.0f} rows "
-              f"{s['seconds']:>7.1f} s {rate:>10,.0f} rows/s")  # fmt: skip
+        print(
+            f"  {source:<24} {s['files']:>4.0f} files {s['read']:>10,.0f} rows "
+            f"{s['seconds']:>7.1f} s {rate:>10,.0f} rows/s"
+        )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak_mb:,.0f} MB")
     print(json.dumps({"wall_s": round(wall, 2), "records": total, "peak_rss_mb": round(peak_mb)}))

@@ -316,3 +316,13 @@ def test_rental_end_before_start_is_a_date_order_problem(home, tmp_path):
     batch = load_one(path, home)
     assert batch.reasons == {"date_order": 1}
     assert not (home.landing / "rental").exists() or landed(home, "rental").height == 0
+
+
+def test_a_lease_may_end_in_the_future_but_not_start_there():
+    out = _normalise(
+        "rental",
+        {"start_date": ["2025-12-01", "2026-06-01"], "end_date": ["2027-11-30", "2027-11-30"]},
+        today=dt.date(2026, 1, 1),
+    )
+    assert out.get_column("end_date").to_list() == [dt.date(2027, 11, 30)] * 2
+    assert out.get_column("_reason").to_list()[1] == "future_date"
