@@ -205,6 +205,28 @@ def load(
     raise typer.Exit(code)
 
 
+# ---------------------------------------------------------------- build
+
+
+@app.command()
+def build(
+    full: Annotated[bool, typer.Option("--full", help="Rebuild incremental models.")] = False,
+) -> None:
+    """dbt build into the build database, then publish analytics.duckdb (read-only serving)."""
+    from housewatch.pipeline.build import build as run_build
+
+    paths = home_paths()
+    try:
+        result = run_build(paths, full_refresh=full)
+    except UserError as exc:
+        _fail(str(exc))
+    out.print(
+        f"built in {result.seconds_dbt:.1f} s, published {len(result.tables)} tables to "
+        f"{paths.analytics_db} in {result.seconds_publish:.1f} s",
+        highlight=False,
+    )
+
+
 # ---------------------------------------------------------------- status
 
 

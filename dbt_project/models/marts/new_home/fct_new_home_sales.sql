@@ -1,0 +1,87 @@
+{#
+    New-home residential sales by period × reporting area × band. Cancelled contracts are
+    excluded; average price is amount ÷ area, never a mean of unit prices.
+#}
+with
+
+sales as (
+    select * from {{ ref('int_new_home__contracts_current') }}
+    where is_residential and not is_cancelled
+),
+
+levels as (
+    select * from {{ ref('int_geography__levels') }}
+),
+
+by_area as (
+    select sales.*, levels.geo_level, levels.geo_code, levels.geo_name
+    from sales
+    inner join levels on levels.district_code = sales.district_code
+
+    union all
+
+    select sales.*, 'block' as geo_level, concat(sales.district_code, ':', sales.block_name) as geo_code,
+        sales.block_name as geo_name
+    from sales
+    where sales.block_name is not null
+),
+
+by_band as (
+    select by_area.*, 'all' as band_type, 'all' as band from by_area
+    union all
+    select by_area.*, 'size' as band_type, size_band as band from by_area
+    union all
+    select by_area.*, 'total_price' as band_type, total_price_band as band from by_area
+),
+
+by_period as (
+    {{ explode_periods('by_band', 'sign_date') }}
+),
+
+aggregated as (
+    select
+        period_grain,
+        period_start,
+        geo_level,
+        geo_code,
+        geo_name,
+        band_type,
+        band,
+        count(*) as units,
+        sum(area_sqm) as area_sqm,
+        sum(total_price_yuan) as amount_yuan,
+        sum(total_price_yuan) / nullif(sum(area_sqm), 0) as avg_price_yuan_per_sqm,
+        {{ median('unit_price_yuan_per_sqm') }} as median_price_yuan_per_sqm,
+        count(distinct project_id) as projects
+    from by_period
+    group by period_grain, period_start, geo_level, geo_code, geo_name, band_type, band
+),
+
+with_changes as (
+    {{ period_changes('aggregated', ['geo_level', 'geo_code', 'band_type', 'band'],
+                      ['units', 'area_sqm', 'amount_yuan', 'avg_price_yuan_per_sqm']) }}
+)
+
+select
+    period_grain,
+    period_start,
+    geo_level,
+    geo_code,
+    geo_name,
+    band_type,
+    band,
+    units,
+    area_sqm,
+    amount_yuan,
+    avg_price_yuan_per_sqm,
+    median_price_yuan_per_sqm,
+    projects,
+    units_mom_pct,
+    units_yoy_pct,
+    area_sqm_mom_pct,
+    area_sqm_yoy_pct,
+    amount_yuan_mom_pct,
+    amount_yuan_yoy_pct,
+    avg_price_yuan_per_sqm_mom_pct,
+    avg_price_yuan_per_sqm_yoy_pct
+from with_changes

@@ -1,0 +1,35 @@
+with
+
+source as (
+    select * from {{ source('landing', 'land') }}
+    where batch_id <> 'empty'
+),
+
+renamed as (
+    select
+        parcel_id,
+        parcel_name,
+        district as district_name,
+        district_code,
+        block as block_name,
+        land_use,
+        cast(site_area_sqm as double) as site_area_sqm,
+        cast(plot_ratio as double) as plot_ratio,
+        cast(buildable_area_sqm as double) as buildable_area_sqm,
+        cast(start_price_yuan as double) as start_price_yuan,
+        cast(price_cap_yuan as double) as price_cap_yuan,
+        cast(deal_price_yuan as double) as deal_price_yuan,
+        method,
+        winner,
+        status,
+        cast(deal_date as date) as deal_date,
+        city_code,
+        cast(period_month as date) as period_month,
+        cast(_row as bigint) as source_row,
+        _record_hash as record_hash,
+        _batch_id as batch_id,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,33 @@
+with
+
+source as (
+    select * from {{ source('landing', 'presale') }}
+    where batch_id <> 'empty'
+),
+
+renamed as (
+    select
+        permit_id,
+        project_id,
+        project_name,
+        developer,
+        district as district_name,
+        district_code,
+        block as block_name,
+        buildings,
+        cast(units as bigint) as units,
+        cast(residential_units as bigint) as residential_units,
+        cast(area_sqm as double) as area_sqm,
+        cast(residential_area_sqm as double) as residential_area_sqm,
+        cast(issue_date as date) as issue_date,
+        cast(filed_avg_price_yuan_per_sqm as double) as filed_avg_price_yuan_per_sqm,
+        city_code,
+        cast(period_month as date) as period_month,
+        cast(_row as bigint) as source_row,
+        _record_hash as record_hash,
+        _batch_id as batch_id,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,25 @@
+with
+
+source as (
+    select * from {{ source('landing', 'ref_income_population') }}
+    where batch_id <> 'empty'
+),
+
+renamed as (
+    select
+        district as district_name,
+        district_code,
+        cast(year as bigint) as year,
+        cast(per_capita_income_yuan as double) as per_capita_income_yuan,
+        cast(population_10k as double) as population_10k,
+        cast(household_size as double) as household_size,
+        doc_source,
+        city_code,
+        cast(_row as bigint) as source_row,
+        _record_hash as record_hash,
+        _batch_id as batch_id,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,27 @@
+with
+
+source as (
+    select * from {{ source('landing', 'ref_plan_targets') }}
+    where batch_id <> 'empty'
+),
+
+renamed as (
+    select
+        indicator_code,
+        indicator_name,
+        scope,
+        cast(target_year as bigint) as target_year,
+        cast(target_value as double) as target_value,
+        comparator,
+        target_unit,
+        cast(cumulative as boolean) as cumulative,
+        doc_source,
+        city_code,
+        cast(_row as bigint) as source_row,
+        _record_hash as record_hash,
+        _batch_id as batch_id,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,25 @@
+with
+
+source as (
+    select * from {{ source('landing', 'ref_rental_guide_prices') }}
+    where batch_id <> 'empty'
+),
+
+renamed as (
+    select
+        district as district_name,
+        district_code,
+        block as block_name,
+        cast(year as bigint) as year,
+        cast(guide_rent_yuan_per_sqm_month as double) as guide_rent_yuan_per_sqm_month,
+        doc_source,
+        cast(valid_from as date) as valid_from,
+        city_code,
+        cast(_row as bigint) as source_row,
+        _record_hash as record_hash,
+        _batch_id as batch_id,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+)
+
+select * from renamed

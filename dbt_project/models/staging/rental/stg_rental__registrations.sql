@@ -1,0 +1,36 @@
+with
+
+source as (
+    select * from {{ source('landing', 'rental') }}
+    where batch_id <> 'empty'
+),
+
+renamed as (
+    select
+        registration_id,
+        verification_code,
+        unit_id,
+        community,
+        district as district_name,
+        district_code,
+        block as block_name,
+        rent_type,
+        cast(area_sqm as double) as area_sqm,
+        cast(monthly_rent_yuan as double) as monthly_rent_yuan,
+        cast(deposit_yuan as double) as deposit_yuan,
+        cast(start_date as date) as start_date,
+        cast(end_date as date) as end_date,
+        landlord_type,
+        cast(affordable as boolean) as affordable,
+        status,
+        tenant_key,
+        city_code,
+        cast(period_month as date) as period_month,
+        cast(_row as bigint) as source_row,
+        _record_hash as record_hash,
+        _batch_id as batch_id,
+        cast(_loaded_at as timestamp) as loaded_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,1 @@
+"""Pipeline steps the CLI orchestrates: dbt build and publish (load lives in ingest/)."""
