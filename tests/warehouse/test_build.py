@@ -1,0 +1,118 @@
+"""`housewatch build` on a small generated market: marts equal hand computations from landing,
+the published database is clean and documented, and readers survive a publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from housewatch.pipeline.build import build
+from housewatch.settings import Paths, paths
+from ingest.load import load
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    from ingest.synthetic import generate
+
+    root = tmp_path_factory.mktemp("warehouse")
+    generate(root / "sample", start="2020-01", end="2021-12", scale=0.15)
+    home = paths(root / "home")
+    load([root / "sample" / "raw"], home)
+    build(home)
+    return home
+
+
+def _current_new_home(home: Paths) -> pl.DataFrame:
+    raw = pl.read_parquet(home.landing / "new_home" / "batch_id=b*" / "data.parquet")
+    latest = raw.sort("_batch_id", "_row").group_by("contract_id", maintain_order=True).last()
+    return latest.filter(
+        (pl.col("usage") == "住宅") & (pl.col("status") != "已撤销") & pl.col("cancel_date").is_null()
+    )
+
+
+def _query(home: Paths, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(home.analytics_db), read_only=True)
+    try:
+        return con.sql(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_district_month_average_is_amount_over_area_from_landing(built):
+    sales = _current_new_home(built).filter(
+        (pl.col("district_code") == "320602") & (pl.col("period_month") == dt.date(2021, 3, 1))
+    )
+    expected = (len(sales), sales["area_sqm"].sum(), sales["total_price_yuan"].sum())
+    [(units, area, amount, avg)] = _query(
+        built,
+        "select units, area_sqm, amount_yuan, avg_price_yuan_per_sqm from fct_new_home_sales"
+        " where period_grain = 'month' and period_start = date '2021-03-01'"
+        " and geo_code = '320602' and band_type = 'all'",
+    )
+    assert units == expected[0]
+    assert area == pytest.approx(expected[1])
+    assert amount == pytest.approx(expected[2])
+    assert avg == pytest.approx(expected[2] / expected[1])
+
+
+def test_a_quarter_is_the_sum_of_its_months(built):
+    [(months, quarter)] = _query(
+        built,
+        "select sum(units) filter (where period_grain = 'month'),"
+        " sum(units) filter (where period_grain = 'quarter')"
+        " from fct_new_home_sales where geo_level = 'urban' and band_type = 'all'"
+        " and period_start >= date '2021-04-01' and period_start < date '2021-07-01'",
+    )
+    assert months == quarter
+
+
+def test_year_on_year_across_a_year_boundary(built):
+    rows = dict(
+        _query(
+            built,
+            "select period_start, avg_price_yuan_per_sqm from fct_new_home_sales"
+            " where period_grain = 'month' and geo_level = 'city' and band_type = 'all'"
+            " and period_start in (date '2020-01-01', date '2021-01-01')",
+        )
+    )
+    [(yoy,)] = _query(
+        built,
+        "select avg_price_yuan_per_sqm_yoy_pct from fct_new_home_sales where period_grain = 'month'"
+        " and geo_level = 'city' and band_type = 'all' and period_start = date '2021-01-01'",
+    )
+    jan20, jan21 = rows[dt.date(2020, 1, 1)], rows[dt.date(2021, 1, 1)]
+    assert yoy == pytest.approx(100 * (jan21 / jan20 - 1))
+
+
+def test_published_database_holds_only_documented_marts_and_reference(built):
+    tables = _query(built, "select schema_name, table_name, comment from duckdb_tables()")
+    schemas = {s for s, _, _ in tables}
+    assert schemas <= {"main", "reference"}
+    names = {t for _, t, _ in tables}
+    assert {"fct_new_home_sales", "fct_price_indices", "dim_geography"} <= names
+    assert not any(n.startswith(("stg_", "int_")) for n in names)
+    undocumented = [t for s, t, c in tables if s == "main" and t.startswith("fct_") and not c]
+    assert undocumented == []
+
+
+def test_no_personal_identifiers_in_the_analytics_database(built):
+    columns = {c for (c,) in _query(built, "select column_name from duckdb_columns()")}
+    assert not columns & {"buyer_id", "buyer_name", "buyer_phone", "tenant_id", "seller_id"}
+
+
+def test_a_reader_keeps_working_while_a_build_publishes(built):
+    reader = duckdb.connect(str(built.analytics_db), read_only=True)
+    before = reader.sql("select count(*) from fct_new_home_sales").fetchall()
+    inode = os.stat(built.analytics_db).st_ino
+    build(built)  # dbt must not fail on the reader's lock: it writes build.duckdb only
+    assert os.stat(built.analytics_db).st_ino != inode
+    assert reader.sql("select count(*) from fct_new_home_sales").fetchall() == before
+    reader.close()
+    assert _query(built, "select count(*) from fct_new_home_sales") == before
+    assert not Path(str(built.analytics_db).replace("analytics", "analytics_next")).exists()
