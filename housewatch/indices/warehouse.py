@@ -21,8 +21,10 @@ from housewatch.indices.result import IndexResult
 BAND_CODES = dict(zip([*BANDS, "city"], ["le90", "90to144", "gt144", "all"], strict=True))
 SERIES_COLUMNS = [
     "market", "method", "band", "geo_level", "geo_code", "geo_name", "period_grain",
-    "period_start", "index_value", "mom_index", "yoy_index", "n", "imputed",
+    "period_start", "index_value", "mom_index", "yoy_index", "index_3m", "yoy_index_3m", "n",
+    "imputed",
 ]  # fmt: skip
+SMOOTHING_MONTHS = 3  # trailing window of the smoothed series (as S&P CoreLogic Case-Shiller)
 
 
 def _monthly(frame: pl.DataFrame) -> pl.DataFrame:
@@ -33,10 +35,14 @@ def _monthly(frame: pl.DataFrame) -> pl.DataFrame:
     if "mom" not in out.columns:
         out = out.with_columns(mom=100.0 * pl.col("index") / pl.col("index").shift(1).over("band"))
     yoy = 100.0 * pl.col("index") / pl.col("index").shift(12).over("band")
+    smooth = pl.col("index").log().rolling_mean(SMOOTHING_MONTHS).over("band").exp()
     return out.with_columns(
-        yoy=yoy, mom=pl.when(pl.col("period_no") == pl.col("period_no").min().over("band"))
-        .then(None).otherwise(pl.col("mom")),
-    )  # fmt: skip
+        yoy=yoy,
+        mom=pl.when(pl.col("period_no") == pl.col("period_no").min().over("band"))
+        .then(None)
+        .otherwise(pl.col("mom")),
+        index_3m=smooth,
+    ).with_columns(yoy_3m=100.0 * pl.col("index_3m") / pl.col("index_3m").shift(12).over("band"))
 
 
 def _per_area(
@@ -72,6 +78,8 @@ def _per_area(
                 pl.col("index").alias("index_value"),
                 pl.col("mom").alias("mom_index"),
                 pl.col("yoy").alias("yoy_index"),
+                pl.col("index_3m"),
+                pl.col("yoy_3m").alias("yoy_index_3m"),
                 pl.col("n").cast(pl.Int64),
                 pl.col("imputed"),
             )
