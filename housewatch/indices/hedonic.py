@@ -60,9 +60,10 @@ def time_dummy_fit(
     return (alpha - alpha[base[0]] if base.size else alpha), beta
 
 
-def _prepare(
+def prepare_sales(
     sales: pl.DataFrame, date_col: str, price_col: str, covariates: Sequence[str], freq: str
 ) -> pl.DataFrame:
+    """Rows with a date, a positive price and every covariate, plus their period number."""
     check_freq(freq)
     require_columns(sales, [date_col, price_col, *covariates])
     keep = list(dict.fromkeys([date_col, price_col, *covariates]))
@@ -98,7 +99,7 @@ def hedonic_index(
 
     Rows with a missing value or a non-positive price are left out (counted in diagnostics).
     """
-    frame = _prepare(
+    frame = prepare_sales(
         sales, date_col, price_col, [*covariates, *([group_col] if group_col else [])], freq
     )
     first, last = int(frame["_period"].min()), int(frame["_period"].max())
@@ -132,7 +133,7 @@ def rolling_hedonic_index(
     """
     if window < 2:
         raise UserError(f"rolling window {window}: expected at least 2 periods")
-    frame = _prepare(sales, date_col, price_col, covariates, freq)
+    frame = prepare_sales(sales, date_col, price_col, covariates, freq)
     first, last = int(frame["_period"].min()), int(frame["_period"].max())
     size = last - first + 1
     level = np.zeros(size)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import polars as pl
 
 from housewatch.errors import UserError
+from housewatch.indices.fixed_effects import project_hedonic_index
 from housewatch.indices.nbs import BANDS, nbs_index
 from housewatch.indices.rent import repeat_rent_index
 from housewatch.indices.repeat_sales import repeat_sales_index
@@ -96,7 +97,7 @@ def price_index_series(
 ) -> tuple[pl.DataFrame, list[str]]:
     """All index series per reporting area; `levels` maps district_code to geo levels.
 
-    new_home: residential, non-cancelled contracts (project_id, sign_date, area_sqm,
+    new_home: residential, non-cancelled contracts (project_id, sign_date, area_sqm, floor,
     total_price_yuan); resale: residential sales with unit_id; rental: registrations with
     unit_id, start_date, monthly_rent_yuan, area_sqm.
     """
@@ -105,6 +106,17 @@ def price_index_series(
     frames += _per_area(
         new_home, levels, "new_home", "nbs_matched", lambda d: nbs_index(d), skipped
     )
+    hedonic_input = new_home.with_columns(
+        log_area=pl.col("area_sqm").log(), floor=pl.col("floor").cast(pl.Float64).fill_null(0.0)
+    )
+    frames += _per_area(
+        hedonic_input, levels, "new_home", "hedonic_project_fe",
+        lambda d: project_hedonic_index(
+            d, date_col="sign_date", price_col="total_price_yuan", project_col="project_id",
+            area_col="area_sqm", covariates=["log_area", "floor"],
+        ),
+        skipped,
+    )  # fmt: skip
     for estimator in ("geometric", "weighted", "arithmetic"):
         frames += _per_area(
             resale, levels, "resale", f"repeat_sales_{estimator}",

@@ -1,7 +1,10 @@
 """New-home contracts (新建商品房网签): who buys which unit, at what price, and cancellations.
 
 Price = project level × latent index × unit quality × small noise, kept inside [87%, 99.9%] of
-the unit's filed price (备案价) except for the planted violations. About 3% of contracts are
+the unit's filed price (备案价) except for the planted violations. When the market has moved
+so far that the expected price leaves that band, the developer re-files the unit first
+(调价备案, at the current level plus the usual headroom), so contract prices keep following the
+latent index instead of piling up at the cap. About 3% of contracts are
 cancelled one to four months later: the cancellation month's file repeats the contract with
 合同状态 已撤销, and the unit usually goes to another buyer a month or two after that.
 """
@@ -17,6 +20,7 @@ from ingest.synthetic.params import (
     ANNUAL,
     CANCEL_SHARE,
     CONTRACT_CLIP,
+    FILED_HEADROOM,
     NON_RES_SHARE,
     RESIGN_SHARE,
     SHARE,
@@ -160,18 +164,20 @@ def sell_new_homes(w: World, month: int) -> pl.DataFrame:
     proj = s.project[units]
     level = np.array([p.quality * w.geo.block_factor[p.block] for p in s.projects])[proj]
     idx = w.latent.at("new_home", d, month) / 100.0
-    price = (
-        w.latent.base["new_home"][d]
-        * level
-        * s.quality[units]
-        * idx
-        * np.exp(rng.normal(0, 0.015, n))
-    )
-    filed = s.filed[units]
-    price = np.clip(price, filed * CONTRACT_CLIP[0], filed * CONTRACT_CLIP[1])
+    expected = w.latent.base["new_home"][d] * level * s.quality[units] * idx
+    price = expected * np.exp(rng.normal(0, 0.015, n))
     nonres = s.usage[units] > 0
-    price[nonres] = filed[nonres] * rng.uniform(0.9, 0.99, nonres.sum())
     planted = np.array([u in ratio for u in units.tolist()], dtype=bool)
+    filed = s.filed[units]
+    stale = (
+        ~nonres
+        & ~planted
+        & ((expected > filed * CONTRACT_CLIP[1]) | (expected < filed * CONTRACT_CLIP[0]))
+    )
+    filed[stale] = np.round(expected[stale] * rng.uniform(*FILED_HEADROOM, int(stale.sum())))
+    s.set("filed", units[stale], filed[stale])
+    price = np.clip(price, filed * CONTRACT_CLIP[0], filed * CONTRACT_CLIP[1])
+    price[nonres] = filed[nonres] * rng.uniform(0.9, 0.99, nonres.sum())
     price[planted] = filed[planted] * np.array([ratio[u][0] for u in units[planted].tolist()])
     total = np.round(price * s.area[units])
     buyers = w.new_persons(n)

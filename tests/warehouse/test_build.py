@@ -32,7 +32,9 @@ def _current_new_home(home: Paths) -> pl.DataFrame:
     raw = pl.read_parquet(home.landing / "new_home" / "batch_id=b*" / "data.parquet")
     latest = raw.sort("_batch_id", "_row").group_by("contract_id", maintain_order=True).last()
     return latest.filter(
-        (pl.col("usage") == "住宅") & (pl.col("status") != "已撤销") & pl.col("cancel_date").is_null()
+        (pl.col("usage") == "住宅")
+        & (pl.col("status") != "已撤销")
+        & pl.col("cancel_date").is_null()
     )
 
 

@@ -28,6 +28,7 @@ classified as (
         contracts.district_name,
         contracts.block_name,
         contracts.usage,
+        contracts.floor,
         contracts.usage = '住宅' as is_residential,
         contracts.status = '已撤销' or contracts.cancel_date is not null as is_cancelled,
         contracts.area_sqm,
