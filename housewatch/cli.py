@@ -270,17 +270,25 @@ def demo(
     end: Annotated[str, typer.Option(help="Last month, YYYY-MM.")] = "2025-12",
     scale: Annotated[float, typer.Option(help="Volume multiplier.")] = 1.0,
 ) -> None:
-    """Generate the sample market under HOUSEWATCH_HOME/sample and load it."""
+    """Generate the sample market under HOUSEWATCH_HOME/sample, load it, build and publish."""
+    from housewatch.pipeline.build import build as run_build
+
     paths = home_paths()
     sample = paths.home / "sample"
     try:
         _generate(sample, start, end, scale, 20160101)
         out.print(f"sample market written to {sample}")
         code = _load([sample / "raw"], None, None, verbose=False)
+        if code:
+            raise typer.Exit(code)
+        with err.status("building the warehouse (dbt build + publish)"):
+            result = run_build(paths)
     except UserError as exc:
         _fail(str(exc))
-    if code:
-        raise typer.Exit(code)
+    out.print(
+        f"built in {result.seconds_dbt:.1f} s; {len(result.tables)} tables in {paths.analytics_db}",
+        highlight=False,
+    )
     if not no_serve:
         out.print("the dashboard is not built yet (issue #5): nothing to serve")
 

@@ -118,3 +118,42 @@ def test_a_reader_keeps_working_while_a_build_publishes(built):
     reader.close()
     assert _query(built, "select count(*) from fct_new_home_sales") == before
     assert not Path(str(built.analytics_db).replace("analytics", "analytics_next")).exists()
+
+
+def _int_contracts(home: Paths) -> pl.DataFrame:
+    con = duckdb.connect(str(home.build_db), read_only=True)
+    try:
+        return con.sql(
+            "select * from intermediate.int_new_home__contracts_current order by contract_id"
+        ).pl()
+    finally:
+        con.close()
+
+
+def test_incremental_build_applies_a_new_batch_exactly_as_a_full_build(built, tmp_path):
+    before = _int_contracts(built)
+    victim = before.filter(~pl.col("is_cancelled") & pl.col("is_residential")).row(0, named=True)
+    update = pl.DataFrame(
+        {
+            "contract_id": [victim["contract_id"], "HT-NEW-0001"],
+            "unit_id": [victim["unit_id"], "U-NEW-0001"],
+            "project_id": [victim["project_id"], victim["project_id"]],
+            "district": [victim["district_code"]] * 2,
+            "usage": ["住宅", "住宅"],
+            "area_sqm": [victim["area_sqm"], 100.0],
+            "total_price_yuan": [victim["total_price_yuan"], 2_000_000.0],
+            "sign_date": [victim["sign_date"], dt.date(2021, 12, 20)],
+            "status": ["已撤销", "已备案"],
+            "cancel_date": [dt.date(2021, 12, 28), None],
+        }
+    )
+    update.write_parquet(tmp_path / "2021-12-corrections.parquet")
+    report = load([tmp_path / "2021-12-corrections.parquet"], built)
+    assert report.batches[0].loaded == 2
+    build(built)  # incremental: only the new batch is read
+    incremental = _int_contracts(built)
+    assert incremental.height == before.height + 1
+    changed = incremental.filter(pl.col("contract_id") == victim["contract_id"]).row(0, named=True)
+    assert changed["is_cancelled"] and changed["version_count"] == victim["version_count"] + 1
+    build(built, full_refresh=True)
+    assert _int_contracts(built).equals(incremental)

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', unique_key='contract_id', incremental_strategy=incremental_strategy(), on_schema_change='fail') }}
 {#
     Current version of every new-home contract, classified. Cancelled contracts stay here (with
     is_cancelled) so cancellations can be counted; sales marts exclude them.
@@ -5,7 +6,7 @@
 with
 
 contracts as (
-    {{ latest_version(ref('stg_new_home__contracts'), ['contract_id']) }}
+    {{ current_versions(ref('stg_new_home__contracts'), ['contract_id']) }}
 ),
 
 size_bands as (
@@ -44,7 +45,7 @@ classified as (
         cast({{ dbt.date_trunc('month', 'contracts.sign_date') }} as date) as sign_month,
         size_bands.band_code as size_band,
         price_bands.band_code as total_price_band,
-        contracts.version_count,
+        contracts.version_count + contracts.prior_version_count as version_count,
         contracts.batch_id
     from contracts
     left join size_bands

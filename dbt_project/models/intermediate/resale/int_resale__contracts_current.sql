@@ -4,10 +4,12 @@
     contracts are signed the year before the recorded build year). Cancelled contracts
     stay here (is_cancelled) so they can be counted; sales marts exclude them.
 #}
+{{ config(materialized='incremental', unique_key='contract_id', incremental_strategy=incremental_strategy(), on_schema_change='fail') }}
+
 with
 
 contracts as (
-    {{ latest_version(ref('stg_resale__contracts'), ['contract_id']) }}
+    {{ current_versions(ref('stg_resale__contracts'), ['contract_id']) }}
 ),
 
 size_bands as (
@@ -53,7 +55,7 @@ classified as (
         price_bands.band_code as total_price_band,
         age_bands.band_code as building_age_band,
         aged.fund_supervised,
-        aged.version_count,
+        aged.version_count + aged.prior_version_count as version_count,
         aged.batch_id
     from aged
     left join size_bands
