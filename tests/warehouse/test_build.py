@@ -157,3 +157,13 @@ def test_incremental_build_applies_a_new_batch_exactly_as_a_full_build(built, tm
     assert changed["is_cancelled"] and changed["version_count"] == victim["version_count"] + 1
     build(built, full_refresh=True)
     assert _int_contracts(built).equals(incremental)
+    # the index history keeps both data vintages, through the full rebuild too
+    [(vintages,)] = _query(built, "select count(distinct vintage) from fct_price_index_vintages")
+    assert vintages == 2
+    [(revised,)] = _query(
+        built,
+        "select count(*) from fct_price_index_revisions where vintages = 2"
+        " and market = 'new_home' and period_start = date '2021-12-01'"
+        " and mom_revision_points <> 0",
+    )
+    assert revised > 0
