@@ -1,4 +1,5 @@
-"""Index series for the warehouse: every method run per reporting area, in one long table.
+"""Index series for the warehouse: every method run per reporting area, monthly, quarterly and
+yearly, in one long table.
 
 The dbt Python model `fct_price_indices` calls `price_index_series`; it stays thin so the same
 code is tested here without dbt. Areas too thin to estimate (no pairs at all) are listed in
@@ -88,6 +89,38 @@ def _per_area(
     return frames
 
 
+def with_quarters_and_years(monthly: pl.DataFrame) -> pl.DataFrame:
+    """Quarterly and annual series from the monthly ones: the geometric mean of the months'
+    定基 levels (as NBS's 1–N月平均 averages months); 环比 vs the previous quarter, 同比 vs the
+    same period a year earlier. Complete periods only, so a half-year is never shown as a year.
+    """
+    keys = ["market", "method", "band", "geo_level", "geo_code", "geo_name"]
+    out = [monthly]
+    for grain, months, per_year in (("quarter", 3, 4), ("year", 12, 1)):
+        periodic = (
+            monthly.with_columns(period_start=pl.col("period_start").dt.truncate(f"{months}mo"))
+            .group_by(*keys, "period_start")
+            .agg(
+                index_value=pl.col("index_value").log().mean().exp(),
+                n=pl.col("n").sum(),
+                imputed=pl.col("imputed").all(),
+                months=pl.len(),
+            )
+            .filter(pl.col("months") == months)
+            .sort(*keys, "period_start")
+        )
+        level = pl.col("index_value")
+        periodic = periodic.with_columns(
+            period_grain=pl.lit(grain),
+            mom_index=(100.0 * level / level.shift(1).over(keys)) if grain == "quarter" else None,
+            yoy_index=100.0 * level / level.shift(per_year).over(keys),
+            index_3m=pl.lit(None, dtype=pl.Float64),
+            yoy_index_3m=pl.lit(None, dtype=pl.Float64),
+        )
+        out.append(periodic.select(monthly.columns))
+    return pl.concat(out, how="vertical_relaxed")
+
+
 def price_index_series(
     new_home: pl.DataFrame,
     resale: pl.DataFrame,
@@ -134,5 +167,6 @@ def price_index_series(
         ),
         skipped,
     )  # fmt: skip
-    series = pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
-    return series, skipped
+    if not frames:
+        return pl.DataFrame(), skipped
+    return with_quarters_and_years(pl.concat(frames, how="vertical_relaxed")), skipped

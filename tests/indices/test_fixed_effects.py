@@ -77,3 +77,30 @@ def test_recovers_a_known_index_through_project_mix_changes():
     average = frame.group_by("m").agg(p=pl.col("price").sum() / pl.col("area").sum()).sort("m")
     swing = np.abs(np.diff(np.log(average["p"].to_numpy())) - np.diff(np.log(truth)))
     assert swing.max() > 0.03  # the mix moves the raw average by more than 3% in some month
+
+
+def test_quarters_and_years_are_geometric_means_of_complete_periods():
+    from housewatch.indices.warehouse import with_quarters_and_years
+
+    months = [dt.date(2020, m, 1) for m in range(1, 13)] + [dt.date(2021, m, 1) for m in (1, 2)]
+    levels = [100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113]
+    monthly = pl.DataFrame(
+        {
+            "market": "resale", "method": "m", "band": "all", "geo_level": "city",
+            "geo_code": "320600", "geo_name": "全市", "period_grain": "month",
+            "period_start": months, "index_value": [float(v) for v in levels],
+            "mom_index": None, "yoy_index": None, "index_3m": None, "yoy_index_3m": None,
+            "n": [10] * 14, "imputed": [False] * 14,
+        }
+    )  # fmt: skip
+    floats = ("mom_index", "yoy_index", "index_3m", "yoy_index_3m")
+    monthly = monthly.with_columns(pl.col(c).cast(pl.Float64) for c in floats)
+    out = with_quarters_and_years(monthly)
+    quarters = out.filter(pl.col("period_grain") == "quarter").sort("period_start")
+    assert quarters.height == 4  # 2021-Q1 has two months only: not shown
+    q1, q2 = quarters["index_value"][0], quarters["index_value"][1]
+    assert q1 == pytest.approx((100 * 101 * 102) ** (1 / 3))
+    assert quarters["mom_index"][1] == pytest.approx(100 * q2 / q1)
+    assert quarters["n"].to_list() == [30] * 4
+    years = out.filter(pl.col("period_grain") == "year")
+    assert years["index_value"].to_list() == [pytest.approx(np.exp(np.mean(np.log(levels[:12]))))]

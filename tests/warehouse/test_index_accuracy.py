@@ -89,6 +89,7 @@ def _series(series, market, method, geo_code, column="index_value"):
     picked = series.filter(
         (pl.col("market") == market) & (pl.col("method") == method)
         & (pl.col("geo_code") == geo_code) & (pl.col("band") == "all")
+        & (pl.col("period_grain") == "month")
     )  # fmt: skip
     return picked.select(period_month="period_start", i=column)
 

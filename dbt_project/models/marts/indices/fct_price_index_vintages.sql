@@ -14,6 +14,7 @@ with
 
 indices as (
     select * from {{ ref('fct_price_indices') }}
+    where period_grain = 'month'
 ),
 
 vintage as (
