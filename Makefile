@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test bench lint format clean
+.PHONY: setup demo test bench lint format docs clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (install python3.11)"; exit 2; }
@@ -26,6 +26,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run_all.py
+
+docs: $(STAMP)  ## regenerate docs/DATA_DICTIONARY.md from the last build
+	$(BIN)/python -m housewatch.pipeline.dictionary data/analytics.duckdb docs/DATA_DICTIONARY.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from housewatch.errors import UserError
 from housewatch.lock import pipeline_lock
+from housewatch.pipeline.dictionary import write_dictionary
 from housewatch.pipeline.publish import publish
 from housewatch.settings import Paths
 from ingest import landing
@@ -80,4 +81,5 @@ def build(paths: Paths, full_refresh: bool = False) -> BuildResult:
         run_dbt(paths, ["build", *(["--full-refresh"] if full_refresh else [])])
         t1 = time.perf_counter()
         tables = publish(paths)
+        write_dictionary(paths.analytics_db, paths.reports / "data_dictionary.md")
         return BuildResult(t1 - t0, time.perf_counter() - t1, tables)

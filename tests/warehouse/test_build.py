@@ -167,3 +167,12 @@ def test_incremental_build_applies_a_new_batch_exactly_as_a_full_build(built, tm
         " and mom_revision_points <> 0",
     )
     assert revised > 0
+
+
+def test_committed_data_dictionary_is_the_generated_one(built):
+    from housewatch.pipeline.dictionary import data_dictionary
+
+    generated = data_dictionary(built.analytics_db)
+    committed = Path(__file__).resolve().parents[2] / "docs" / "DATA_DICTIONARY.md"
+    assert (built.reports / "data_dictionary.md").read_text(encoding="utf-8") == generated
+    assert committed.read_text(encoding="utf-8") == generated, "run `make docs` after a build"
