@@ -17,7 +17,7 @@ HEADER = """# HouseWatch data dictionary (数据字典)
 
 Generated from `analytics.duckdb` by `housewatch build` (also `make docs`); do not edit by hand.
 Tables in `main` are the marts analysts query; `reference` holds the dated, sourced policy seeds.
-Query read-only, e.g. `duckdb -readonly data/analytics.duckdb` or `housewatch sql`.
+Query it read-only, e.g. `duckdb.connect("data/analytics.duckdb", read_only=True)` in Python.
 """
 
 
