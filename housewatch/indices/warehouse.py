@@ -56,10 +56,13 @@ def _per_area(
     skipped: list[str],
 ) -> list[pl.DataFrame]:
     frames = []
-    joined = records.join(levels, on="district_code", how="inner")
-    for (geo_level, geo_code, geo_name), sub in joined.group_by(
-        "geo_level", "geo_code", "geo_name", maintain_order=True
-    ):
+    areas = levels.group_by("geo_level", "geo_code", "geo_name", maintain_order=True).agg(
+        pl.col("district_code")
+    )
+    for geo_level, geo_code, geo_name, districts in areas.iter_rows():
+        sub = records.filter(pl.col("district_code").is_in(districts))  # one area at a time
+        if sub.is_empty():
+            continue
         try:
             result = run(sub)
         except UserError as exc:

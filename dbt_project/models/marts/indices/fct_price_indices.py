@@ -1,7 +1,12 @@
-"""Quality-adjusted price indices per market, method and reporting area (monthly).
+"""Quality-adjusted price indices per market, method and reporting area (month/quarter/year).
 
 Thin wrapper: the estimators live in housewatch.indices (tested against published references).
+Only the columns the estimators use cross into Python, so memory stays proportional to them.
 """
+
+NEW_HOME = "project_id, district_code, sign_date, area_sqm, floor, total_price_yuan"
+RESALE = "unit_id, district_code, sign_date, area_sqm, total_price_yuan"
+RENTAL = "unit_id, district_code, start_date, area_sqm, monthly_rent_yuan"
 
 
 def model(dbt, session):
@@ -12,32 +17,22 @@ def model(dbt, session):
 
     new_home = (
         dbt.ref("int_new_home__contracts_current")
-        .pl()
-        .filter(pl.col("is_residential") & ~pl.col("is_cancelled"))
-    )
+        .filter("is_residential and not is_cancelled").project(NEW_HOME).pl()
+    )  # fmt: skip
     resale = (
-        dbt.ref("stg_resale__contracts")
-        .pl()
-        .sort("batch_id", "source_row")
-        .group_by("contract_id", maintain_order=True)
-        .last()
-        .filter((pl.col("usage") == "住宅") & (pl.col("status") != "已撤销"))
-    )
+        dbt.ref("int_resale__contracts_current")
+        .filter("is_residential and not is_cancelled").project(RESALE).pl()
+    )  # fmt: skip
     rental = (
-        dbt.ref("stg_rental__registrations")
-        .pl()
-        .sort("batch_id", "source_row")
-        .group_by("registration_id", maintain_order=True)
-        .last()
-        .filter(pl.col("status") != "已注销")
+        dbt.ref("int_rental__registrations_current").filter("is_registered").project(RENTAL).pl()
     )
     levels = (
         dbt.ref("int_geography__levels")
+        .project("district_code, geo_level, geo_code, geo_name")
         .pl()
-        .select("district_code", "geo_level", "geo_code", "geo_name")
     )
     series, _skipped = price_index_series(new_home, resale, rental, levels)
-    methods = dbt.ref("policy_index_methods").pl().select("market", "method", "is_headline")
+    methods = dbt.ref("policy_index_methods").project("market, method, is_headline").pl()
     return series.join(methods, on=["market", "method"], how="left").with_columns(
         pl.col("is_headline").fill_null(False)
     )
