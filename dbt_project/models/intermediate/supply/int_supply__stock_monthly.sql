@@ -49,16 +49,7 @@ flows as (
 ),
 
 flows_by_area as (
-    select flows.*, levels.geo_level, levels.geo_code, levels.geo_name
-    from flows
-    inner join levels on levels.district_code = flows.district_code
-
-    union all
-
-    select flows.*, 'block' as geo_level, concat(flows.district_code, ':', flows.block_name) as geo_code,
-        flows.block_name as geo_name
-    from flows
-    where flows.block_name is not null
+    {{ explode_areas('flows') }}
 ),
 
 monthly_flows as (

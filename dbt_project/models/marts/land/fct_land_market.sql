@@ -10,26 +10,13 @@ parcels as (
     where deal_date is not null
 ),
 
-levels as (
-    select * from {{ ref('int_geography__levels') }}
-),
-
 new_home_prices as (
     select * from {{ ref('fct_new_home_sales') }}
     where band_type = 'all'
 ),
 
 by_area as (
-    select parcels.*, levels.geo_level, levels.geo_code, levels.geo_name
-    from parcels
-    inner join levels on levels.district_code = parcels.district_code
-
-    union all
-
-    select parcels.*, 'block' as geo_level, concat(parcels.district_code, ':', parcels.block_name) as geo_code,
-        parcels.block_name as geo_name
-    from parcels
-    where parcels.block_name is not null
+    {{ explode_areas('parcels') }}
 ),
 
 by_use as (

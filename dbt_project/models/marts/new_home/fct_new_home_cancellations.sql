@@ -32,14 +32,8 @@ cancelled as (
     from contracts
 ),
 
-levels as (
-    select * from {{ ref('int_geography__levels') }}
-),
-
 by_area as (
-    select cancelled.*, levels.geo_level, levels.geo_code, levels.geo_name
-    from cancelled
-    inner join levels on levels.district_code = cancelled.district_code
+    {{ explode_areas('cancelled', with_blocks=false) }}
 ),
 
 by_period as (

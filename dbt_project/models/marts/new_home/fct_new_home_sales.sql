@@ -9,21 +9,8 @@ sales as (
     where is_residential and not is_cancelled
 ),
 
-levels as (
-    select * from {{ ref('int_geography__levels') }}
-),
-
 by_area as (
-    select sales.*, levels.geo_level, levels.geo_code, levels.geo_name
-    from sales
-    inner join levels on levels.district_code = sales.district_code
-
-    union all
-
-    select sales.*, 'block' as geo_level, concat(sales.district_code, ':', sales.block_name) as geo_code,
-        sales.block_name as geo_name
-    from sales
-    where sales.block_name is not null
+    {{ explode_areas('sales') }}
 ),
 
 by_band as (

@@ -10,21 +10,8 @@ rentals as (
     where is_registered
 ),
 
-levels as (
-    select * from {{ ref('int_geography__levels') }}
-),
-
 by_area as (
-    select rentals.*, levels.geo_level, levels.geo_code, levels.geo_name
-    from rentals
-    inner join levels on levels.district_code = rentals.district_code
-
-    union all
-
-    select rentals.*, 'block' as geo_level, concat(rentals.district_code, ':', rentals.block_name) as geo_code,
-        rentals.block_name as geo_name
-    from rentals
-    where rentals.block_name is not null
+    {{ explode_areas('rentals') }}
 ),
 
 by_period as (

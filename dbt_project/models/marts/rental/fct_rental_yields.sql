@@ -10,21 +10,8 @@ communities as (
     where is_matched
 ),
 
-levels as (
-    select * from {{ ref('int_geography__levels') }}
-),
-
 by_area as (
-    select communities.*, levels.geo_level, levels.geo_code, levels.geo_name
-    from communities
-    inner join levels on levels.district_code = communities.district_code
-
-    union all
-
-    select communities.*, 'block' as geo_level, concat(communities.district_code, ':', communities.block_name) as geo_code,
-        communities.block_name as geo_name
-    from communities
-    where communities.block_name is not null
+    {{ explode_areas('communities') }}
 ),
 
 aggregated as (
