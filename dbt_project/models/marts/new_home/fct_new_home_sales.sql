@@ -14,11 +14,7 @@ by_area as (
 ),
 
 by_band as (
-    select by_area.*, 'all' as band_type, 'all' as band from by_area
-    union all
-    select by_area.*, 'size' as band_type, size_band as band from by_area
-    union all
-    select by_area.*, 'total_price' as band_type, total_price_band as band from by_area
+    {{ explode_bands('by_area', {'size': 'size_band', 'total_price': 'total_price_band'}) }}
 ),
 
 by_period as (
