@@ -1,4 +1,5 @@
-"""Quality-adjusted price indices per market, method and reporting area (month/quarter/year).
+"""Quality-adjusted price indices per market, method and reporting area (month/quarter/year);
+the contracted mart fct_price_indices types and publishes them.
 
 Thin wrapper: the estimators live in housewatch.indices (tested against published references).
 Only the columns the estimators use cross into Python, so memory stays proportional to them.
