@@ -253,6 +253,15 @@ def status(
             f"{t['quarantine_share']:.2%}",
         )  # fmt: skip
     out.print(table)
+    build_info = info["last_build"]
+    if build_info:
+        out.print(
+            f"last build published {build_info['published_at']} "
+            f"({build_info['tables']} tables in analytics.duckdb)",
+            highlight=False,
+        )
+    else:
+        out.print("no build published yet: run housewatch build")
     problems = [b for b in info["batches"] if b["status"] in ("rejected", "failed")]
     for b in problems:
         out.print(f"{b['status']}: {b['file_name']}: {b['message']}", highlight=False)

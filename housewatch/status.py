@@ -37,6 +37,23 @@ def _freshness(paths: Paths, source: str) -> dict[str, Any]:
     return {k: (v.isoformat()[:7] if hasattr(v, "isoformat") else v) for k, v in out.items()}
 
 
+def _last_build(paths: Paths) -> dict[str, Any] | None:
+    """When analytics.duckdb was last published and what it holds."""
+    if not paths.analytics_db.exists():
+        return None
+    import datetime as dt
+
+    import duckdb
+
+    published = dt.datetime.fromtimestamp(paths.analytics_db.stat().st_mtime, dt.UTC)
+    con = duckdb.connect(str(paths.analytics_db), read_only=True)
+    try:
+        tables = con.sql("select count(*) from duckdb_tables()").fetchall()[0][0]
+    finally:
+        con.close()
+    return {"published_at": published.isoformat(timespec="seconds"), "tables": tables}
+
+
 def status(paths: Paths) -> dict[str, Any]:
     """Ledger rows plus per-source totals; stable keys, documented in the README."""
     batches = Ledger(paths.ledger).batches() if paths.ledger.exists() else []
@@ -55,4 +72,5 @@ def status(paths: Paths) -> dict[str, Any]:
         "home": str(paths.home),
         "batches": [{k: b.to_dict()[k] for k in BATCH_FIELDS} for b in batches],
         "totals": dict(sorted(totals.items())),
+        "last_build": _last_build(paths),
     }

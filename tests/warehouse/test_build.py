@@ -103,6 +103,14 @@ def test_published_database_holds_only_documented_marts_and_reference(built):
     assert undocumented == []
 
 
+def test_status_reports_the_last_publish(built):
+    from housewatch.status import status
+
+    last = status(built)["last_build"]
+    [(tables,)] = _query(built, "select count(*) from duckdb_tables()")
+    assert last["tables"] == tables
+
+
 def test_no_personal_identifiers_in_the_analytics_database(built):
     columns = {c for (c,) in _query(built, "select column_name from duckdb_columns()")}
     assert not columns & {"buyer_id", "buyer_name", "buyer_phone", "tenant_id", "seller_id"}
