@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from housewatch.alerts.config import validate_alert_config
 from housewatch.errors import UserError
 from housewatch.lock import pipeline_lock
 from housewatch.pipeline.dictionary import write_dictionary
@@ -75,6 +76,7 @@ def run_dbt(paths: Paths, args: list[str]) -> None:
 
 
 def build(paths: Paths, full_refresh: bool = False) -> BuildResult:
+    validate_alert_config(PROJECT_DIR / "seeds")  # a broken rule file fails before dbt runs
     with pipeline_lock(paths):
         landing.ensure_empty_partitions(paths, list(contracts().values()))
         t0 = time.perf_counter()

@@ -1,0 +1,217 @@
+{#
+    What the alert rules judge: one row per rule × entity (area, bank or parcel) × month, with the
+    observed value, the bounds it is compared against (a bank's tier cap, a district's control
+    band), the base the rule's thresholds refer to, and the sample behind the value. Every
+    indicator is read from a published mart; alert_rules picks indicators and levels, so a new
+    rule on an existing indicator needs no SQL.
+#}
+with
+
+rules as (
+    select * from {{ ref('alert_rules') }}
+),
+
+city as (
+    select distinct geo_code, geo_name
+    from {{ ref('int_geography__levels') }}
+    where geo_level = 'city'
+),
+
+supply as (
+    select
+        period_start,
+        geo_level,
+        geo_code,
+        geo_name,
+        months_of_supply_12m_months,
+        sum(sold_units) over (
+            partition by geo_level, geo_code
+            order by period_start
+            rows between 11 preceding and current row
+        ) as sold_units_12m
+    from {{ ref('fct_housing_supply') }}
+    where period_grain = 'month' and geo_level in ('city', 'urban', 'district')
+),
+
+banks as (
+    select * from {{ ref('fct_bank_concentration') }}
+    where period_grain = 'month'
+),
+
+parcels as (
+    select * from {{ ref('fct_land_parcels') }}
+    where status = '成交' and is_residential_use
+),
+
+price_indices as (
+    select * from {{ ref('fct_price_indices') }}
+    where market = 'new_home' and is_headline and band = 'all'
+        and period_grain = 'month' and geo_level in ('city', 'urban', 'district')
+),
+
+control_targets as (
+    select * from {{ ref('dim_control_targets') }}
+    where market = '新建商品住宅'
+),
+
+observations as (
+    select
+        'months_of_supply_12m' as indicator,
+        period_start,
+        geo_level,
+        geo_code,
+        geo_name,
+        case when geo_level = 'district' then geo_code end as district_code,
+        'area' as entity_type,
+        geo_code as entity_id,
+        geo_name as entity_name,
+        cast(null as string) as institution_id,
+        cast(null as string) as parcel_id,
+        months_of_supply_12m_months as observed_value,
+        cast(null as double) as upper_bound_value,
+        cast(null as double) as lower_bound_value,
+        cast(sold_units_12m as double) as sample_size
+    from supply
+
+    union all
+
+    select
+        're_loan_share_pct' as indicator,
+        banks.period_start,
+        'city' as geo_level,
+        city.geo_code,
+        city.geo_name,
+        cast(null as string) as district_code,
+        'institution' as entity_type,
+        banks.institution_id as entity_id,
+        banks.institution_name as entity_name,
+        banks.institution_id,
+        cast(null as string) as parcel_id,
+        banks.re_loan_share_pct as observed_value,
+        banks.re_loan_cap_pct as upper_bound_value,
+        cast(null as double) as lower_bound_value,
+        1.0 as sample_size
+    from banks
+    cross join city
+
+    union all
+
+    select
+        'personal_housing_share_pct' as indicator,
+        banks.period_start,
+        'city' as geo_level,
+        city.geo_code,
+        city.geo_name,
+        cast(null as string) as district_code,
+        'institution' as entity_type,
+        banks.institution_id as entity_id,
+        banks.institution_name as entity_name,
+        banks.institution_id,
+        cast(null as string) as parcel_id,
+        banks.personal_housing_share_pct as observed_value,
+        banks.personal_housing_cap_pct as upper_bound_value,
+        cast(null as double) as lower_bound_value,
+        1.0 as sample_size
+    from banks
+    cross join city
+
+    union all
+
+    -- 溢价率 as published, to 0.01 pp: a deal at exactly 1.15 × the start price reads 15.00
+    -- although the 万元 amounts leave it a hair under.
+    select
+        'land_premium_rate_pct' as indicator,
+        deal_month as period_start,
+        'district' as geo_level,
+        district_code as geo_code,
+        district_name as geo_name,
+        district_code,
+        'parcel' as entity_type,
+        parcel_id as entity_id,
+        parcel_name as entity_name,
+        cast(null as string) as institution_id,
+        parcel_id,
+        round(premium_rate_pct, 2) as observed_value,
+        cast(null as double) as upper_bound_value,
+        cast(null as double) as lower_bound_value,
+        1.0 as sample_size
+    from parcels
+
+    union all
+
+    select
+        'land_lottery_parcel' as indicator,
+        deal_month as period_start,
+        'district' as geo_level,
+        district_code as geo_code,
+        district_name as geo_name,
+        district_code,
+        'parcel' as entity_type,
+        parcel_id as entity_id,
+        parcel_name as entity_name,
+        cast(null as string) as institution_id,
+        parcel_id,
+        case when is_lottery then 1.0 else 0.0 end as observed_value,
+        cast(null as double) as upper_bound_value,
+        cast(null as double) as lower_bound_value,
+        1.0 as sample_size
+    from parcels
+
+    union all
+
+    select
+        'new_home_price_yoy_pct' as indicator,
+        price_indices.period_start,
+        price_indices.geo_level,
+        price_indices.geo_code,
+        price_indices.geo_name,
+        case when price_indices.geo_level = 'district' then price_indices.geo_code end as district_code,
+        'area' as entity_type,
+        price_indices.geo_code as entity_id,
+        price_indices.geo_name as entity_name,
+        cast(null as string) as institution_id,
+        cast(null as string) as parcel_id,
+        price_indices.yoy_index - 100 as observed_value,
+        control_targets.target_max_pct as upper_bound_value,
+        control_targets.target_min_pct as lower_bound_value,
+        cast(price_indices.n as double) as sample_size
+    from price_indices
+    left join control_targets
+        on control_targets.district_code = price_indices.geo_code
+        and control_targets.target_year = extract(year from price_indices.period_start)
+)
+
+select
+    rules.rule_id,
+    rules.rule_family,
+    rules.indicator,
+    rules.direction,
+    rules.threshold_basis,
+    rules.persistence_months,
+    rules.min_sample,
+    'month' as period_grain,
+    observations.period_start,
+    observations.geo_level,
+    observations.geo_code,
+    observations.geo_name,
+    observations.district_code,
+    observations.entity_type,
+    observations.entity_id,
+    observations.entity_name,
+    observations.institution_id,
+    observations.parcel_id,
+    observations.observed_value,
+    observations.upper_bound_value,
+    observations.lower_bound_value,
+    case rules.threshold_basis
+        when 'pct_of_upper_bound' then observations.upper_bound_value
+        when 'pct_of_lower_bound' then observations.lower_bound_value
+    end as base_value,
+    observations.sample_size,
+    coalesce(observations.sample_size >= rules.min_sample, false) as is_sample_sufficient
+from observations
+inner join rules
+    on rules.indicator = observations.indicator
+    and rules.geo_level = observations.geo_level
+    and observations.period_start >= rules.valid_from
+    and (rules.valid_to is null or observations.period_start <= rules.valid_to)

@@ -1,0 +1,285 @@
+"""Check the alert configuration (seeds alert_rules, alert_thresholds, alert_levels) before a build.
+
+A broken configuration must fail the build with a message naming the file and the row (1-based
+data row, header = row 0), never fall back to a silent default: an unknown rule, district, level
+or comparator, thresholds out of order for the rule's direction, or two rows valid at once for
+the same rule × district × level.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from housewatch.errors import UserError
+from ingest.geography import DEFAULT_CITY, gazetteer
+
+RULES_FILE = "alert_rules.csv"
+THRESHOLDS_FILE = "alert_thresholds.csv"
+LEVELS_FILE = "alert_levels.csv"
+
+# Indicators int_alerts__observations computes, with the mart each is read from and the levels
+# it is observed at. A new indicator needs SQL there and a line here.
+INDICATORS: dict[str, tuple[str, frozenset[str]]] = {
+    "months_of_supply_12m": ("fct_housing_supply", frozenset({"city", "urban", "district"})),
+    "re_loan_share_pct": ("fct_bank_concentration", frozenset({"city"})),
+    "personal_housing_share_pct": ("fct_bank_concentration", frozenset({"city"})),
+    "land_premium_rate_pct": ("fct_land_parcels", frozenset({"district"})),
+    "land_lottery_parcel": ("fct_land_parcels", frozenset({"district"})),
+    "new_home_price_yoy_pct": ("fct_price_indices", frozenset({"city", "urban", "district"})),
+}
+DIRECTIONS = {"high": (">", ">="), "low": ("<", "<=")}
+BASES = ("absolute", "pct_of_upper_bound", "pct_of_lower_bound")
+COMPARATORS = (">", ">=", "<", "<=")
+
+RULE_COLUMNS = (
+    "rule_id", "rule_family", "name_zh", "name_en", "indicator", "indicator_zh", "indicator_en",
+    "unit_zh", "unit_en", "display_decimals", "source_model", "geo_level", "direction",
+    "threshold_basis", "persistence_months", "min_sample", "valid_from", "valid_to", "source",
+)  # fmt: skip
+THRESHOLD_COLUMNS = (
+    "rule_id", "district_code", "level", "comparator", "threshold", "meaning_zh", "meaning_en",
+    "valid_from", "valid_to", "source",
+)  # fmt: skip
+LEVEL_COLUMNS = ("level", "level_zh", "level_en", "severity", "valid_from", "source")
+
+OPEN_END = dt.date.max
+
+
+@dataclass(frozen=True)
+class _Row:
+    file: str
+    number: int  # 1-based data row; the header is row 0
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return (self.values.get(column) or "").strip()
+
+    def fail(self, message: str) -> UserError:
+        return UserError(f"{self.file} row {self.number}: {message}")
+
+
+@dataclass(frozen=True)
+class _Threshold:
+    row: _Row
+    rule_id: str
+    district: str  # "" = every district
+    level: str
+    comparator: str
+    value: float
+    valid_from: dt.date
+    valid_to: dt.date
+
+
+def _read(seeds_dir: Path, name: str, columns: tuple[str, ...]) -> list[_Row]:
+    path = seeds_dir / name
+    if not path.exists():
+        raise UserError(f"{name}: file missing from {seeds_dir}")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise UserError(f"{name} row 0: missing column(s) {', '.join(missing)}")
+        return [
+            _Row(name, number, values)
+            for number, values in enumerate(reader, start=1)
+            if any((v or "").strip() for v in values.values())
+        ]
+
+
+def _date(row: _Row, column: str, required: bool = True) -> dt.date:
+    text = row.get(column)
+    if not text and not required:
+        return OPEN_END
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise row.fail(f"{column} '{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _number(row: _Row, column: str) -> float:
+    text = row.get(column)
+    try:
+        return float(text)
+    except ValueError:
+        raise row.fail(f"{column} '{text}' is not a number") from None
+
+
+def _validity(row: _Row) -> tuple[dt.date, dt.date]:
+    start, end = _date(row, "valid_from"), _date(row, "valid_to", required=False)
+    if end < start:
+        raise row.fail(f"valid_to {end} is before valid_from {start}")
+    if not row.get("source"):
+        raise row.fail("source is empty (every configuration row names its source)")
+    return start, end
+
+
+def _overlaps(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _span(valid: tuple[dt.date, dt.date]) -> str:
+    return f"{valid[0]}..{'' if valid[1] == OPEN_END else valid[1]}"
+
+
+def _levels(seeds_dir: Path) -> dict[str, int]:
+    severity: dict[str, int] = {}
+    for row in _read(seeds_dir, LEVELS_FILE, LEVEL_COLUMNS):
+        level = row.get("level")
+        if not level or level in severity:
+            raise row.fail(f"level '{level}' is empty or repeated")
+        severity[level] = int(_number(row, "severity"))
+        _validity(row)
+    return severity
+
+
+def _rules(seeds_dir: Path) -> dict[str, list[tuple[_Row, tuple[dt.date, dt.date]]]]:
+    rules: dict[str, list[tuple[_Row, tuple[dt.date, dt.date]]]] = {}
+    for row in _read(seeds_dir, RULES_FILE, RULE_COLUMNS):
+        rule_id, indicator = row.get("rule_id"), row.get("indicator")
+        if not rule_id:
+            raise row.fail("rule_id is empty")
+        if indicator not in INDICATORS:
+            raise row.fail(f"unknown indicator '{indicator}' (known: {', '.join(INDICATORS)})")
+        model, geo_levels = INDICATORS[indicator]
+        if row.get("source_model") != model:
+            raise row.fail(
+                f"indicator {indicator} comes from {model}, not '{row.get('source_model')}'"
+            )
+        if row.get("geo_level") not in geo_levels:
+            raise row.fail(
+                f"indicator {indicator} is not observed at geo_level '{row.get('geo_level')}'"
+                f" (only {', '.join(sorted(geo_levels))})"
+            )
+        if row.get("direction") not in DIRECTIONS:
+            raise row.fail(f"unknown direction '{row.get('direction')}' (high or low)")
+        if row.get("threshold_basis") not in BASES:
+            raise row.fail(
+                f"unknown threshold_basis '{row.get('threshold_basis')}' ({', '.join(BASES)})"
+            )
+        if _number(row, "persistence_months") < 1 or _number(row, "min_sample") < 0:
+            raise row.fail("persistence_months must be ≥ 1 and min_sample ≥ 0")
+        valid = _validity(row)
+        for other, other_valid in rules.get(rule_id, []):
+            if _overlaps(valid, other_valid):
+                raise row.fail(
+                    f"rule {rule_id} valid {_span(valid)} overlaps row {other.number}"
+                    f" ({_span(other_valid)})"
+                )
+        rules.setdefault(rule_id, []).append((row, valid))
+    return rules
+
+
+def _more_extreme(a: _Threshold, b: _Threshold, direction: str) -> bool:
+    """a is strictly beyond b on the rule's bad side (at equal values, a strict comparator is)."""
+    if a.value != b.value:
+        return a.value > b.value if direction == "high" else a.value < b.value
+    return len(a.comparator) == 1 and len(b.comparator) == 2
+
+
+def validate_alert_config(seeds_dir: Path) -> None:
+    """Raise UserError naming the file and row of the first configuration mistake found."""
+    severity = _levels(seeds_dir)
+    rules = _rules(seeds_dir)
+    geography = gazetteer(DEFAULT_CITY)
+    districts = {d.code for d in geography.districts} if geography else set()
+
+    thresholds: list[_Threshold] = []
+    for row in _read(seeds_dir, THRESHOLDS_FILE, THRESHOLD_COLUMNS):
+        rule_id, district = row.get("rule_id"), row.get("district_code")
+        level, comparator = row.get("level"), row.get("comparator")
+        if rule_id not in rules:
+            raise row.fail(f"unknown rule_id '{rule_id}' (not in {RULES_FILE})")
+        if district and district not in districts:
+            raise row.fail(f"unknown district_code '{district}' (not a district of {DEFAULT_CITY})")
+        if level not in severity:
+            raise row.fail(f"unknown level '{level}' (known: {', '.join(severity)})")
+        if comparator not in COMPARATORS:
+            raise row.fail(f"unknown comparator '{comparator}' (>, >=, < or <=)")
+        direction = rules[rule_id][0][0].get("direction")
+        if comparator not in DIRECTIONS[direction]:
+            raise row.fail(
+                f"comparator '{comparator}' does not fit rule {rule_id}"
+                f", whose direction is {direction}"
+                f" (use {' or '.join(DIRECTIONS[direction])})"
+            )
+        value = _number(row, "threshold")
+        valid = _validity(row)
+        current = _Threshold(row, rule_id, district, level, comparator, value, *valid)
+        for other in thresholds:
+            same = (other.rule_id, other.district, other.level) == (rule_id, district, level)
+            if same and _overlaps(valid, (other.valid_from, other.valid_to)):
+                scope = f"district {district}" if district else "all districts"
+                raise row.fail(
+                    f"{rule_id} × {scope} × {level} valid {_span(valid)} overlaps row"
+                    f" {other.row.number} ({_span((other.valid_from, other.valid_to))})"
+                )
+        thresholds.append(current)
+
+    _check_order(thresholds, rules, severity)
+
+
+def _applies_together(a: _Threshold, b: _Threshold, thresholds: list[_Threshold]) -> bool:
+    """Both rows can judge the same district in the same month (an override replaces the
+    city-wide row of its own level only)."""
+    if not _overlaps((a.valid_from, a.valid_to), (b.valid_from, b.valid_to)):
+        return False
+    if a.district == b.district:
+        return True
+    default, override = (a, b) if not a.district else (b, a)
+    if default.district:
+        return False  # two different districts
+    return not any(
+        t.rule_id == default.rule_id
+        and t.district == override.district
+        and t.level == default.level
+        for t in thresholds
+    )
+
+
+def _check_order(
+    thresholds: list[_Threshold],
+    rules: dict[str, list[tuple[_Row, tuple[dt.date, dt.date]]]],
+    severity: dict[str, int],
+) -> None:
+    for i, later in enumerate(thresholds):
+        direction = rules[later.rule_id][0][0].get("direction")
+        for earlier in thresholds[:i]:
+            if earlier.rule_id != later.rule_id or severity[earlier.level] == severity[later.level]:
+                continue
+            if not _applies_together(earlier, later, thresholds):
+                continue
+            severe, mild = (
+                (earlier, later)
+                if severity[earlier.level] > severity[later.level]
+                else (later, earlier)
+            )
+            if not _more_extreme(severe, mild, direction):
+                raise later.row.fail(
+                    f"thresholds out of order for rule {later.rule_id} ({direction}):"
+                    f" {severe.level} ({severe.comparator} {severe.value:g}) must be beyond"
+                    f" {mild.level} ({mild.comparator} {mild.value:g}) of row {earlier.row.number}"
+                )
+
+
+def main() -> None:
+    """`python -m housewatch.alerts.config [seeds_dir]`: validate, print OK or the error."""
+    import sys
+
+    seeds = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+    )
+    try:
+        validate_alert_config(seeds)
+    except UserError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    print(f"alert configuration in {seeds} is valid")
+
+
+if __name__ == "__main__":
+    main()
