@@ -29,6 +29,7 @@ INDICATORS: dict[str, tuple[str, frozenset[str]]] = {
     "land_premium_rate_pct": ("fct_land_parcels", frozenset({"district"})),
     "land_lottery_parcel": ("fct_land_parcels", frozenset({"district"})),
     "new_home_price_yoy_pct": ("fct_price_indices", frozenset({"city", "urban", "district"})),
+    "new_home_price_mom_index": ("fct_price_indices", frozenset({"city", "urban", "district"})),
 }
 DIRECTIONS = {"high": (">", ">="), "low": ("<", "<=")}
 BASES = ("absolute", "pct_of_upper_bound", "pct_of_lower_bound")

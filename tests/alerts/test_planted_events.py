@@ -162,3 +162,17 @@ def test_a_calm_district_month_has_no_alert(events, alerts):
 def test_alert_ids_are_stable_hashes_of_rule_place_entity_and_month(alerts):
     assert alerts["alert_id"].n_unique() == alerts.height
     assert alerts["alert_id"].str.len_chars().unique().to_list() == [32]
+
+
+def test_price_surge_trips_the_month_on_month_momentum_rule(events, alerts):
+    event = _event(events, "price_surge")
+    window = _months(event["start_month"], event["end_month"])
+    found = alerts.filter(
+        (pl.col("rule_family") == "price_momentum")
+        & (pl.col("geo_code") == event["district_code"])
+        & pl.col("period_start").is_in(window)
+    )
+    assert found.height > 0
+    assert set(found["level"]) == {"orange"}
+    sustained = found.filter(pl.col("rule_id") == "price_momentum_sustained")
+    assert sustained.height > 0 and sustained["months_running"].min() >= 3

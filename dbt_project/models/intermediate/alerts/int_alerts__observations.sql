@@ -179,6 +179,26 @@ observations as (
     left join control_targets
         on control_targets.district_code = price_indices.geo_code
         and control_targets.target_year = extract(year from price_indices.period_start)
+
+    union all
+
+    select
+        'new_home_price_mom_index' as indicator,
+        period_start,
+        geo_level,
+        geo_code,
+        geo_name,
+        case when geo_level = 'district' then geo_code end as district_code,
+        'area' as entity_type,
+        geo_code as entity_id,
+        geo_name as entity_name,
+        cast(null as string) as institution_id,
+        cast(null as string) as parcel_id,
+        mom_index as observed_value,
+        cast(null as double) as upper_bound_value,
+        cast(null as double) as lower_bound_value,
+        cast(n as double) as sample_size
+    from price_indices
 )
 
 select

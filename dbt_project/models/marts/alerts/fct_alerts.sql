@@ -134,10 +134,10 @@ alerts as (
         rules.name_en as rule_name_en,
         rules.indicator_zh,
         rules.indicator_en,
-        rules.unit_zh,
-        rules.unit_en,
+        coalesce(rules.unit_zh, '') as unit_zh,
+        coalesce(rules.unit_en, '') as unit_en,
         rules.display_decimals,
-        case when rules.unit_zh = '%' then '' else ' ' end as unit_gap,
+        case when coalesce(rules.unit_zh, '') in ('%', '') then '' else ' ' end as unit_gap,
         substring(cast(runs.period_start as string), 1, 7) as period_label,
         case runs.entity_type
             when 'institution' then runs.entity_name
