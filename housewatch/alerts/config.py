@@ -30,6 +30,8 @@ INDICATORS: dict[str, tuple[str, frozenset[str]]] = {
     "land_lottery_parcel": ("fct_land_parcels", frozenset({"district"})),
     "new_home_price_yoy_pct": ("fct_price_indices", frozenset({"city", "urban", "district"})),
     "new_home_price_mom_index": ("fct_price_indices", frozenset({"city", "urban", "district"})),
+    "filed_price_max_ratio_pct": ("int_new_home__contracts_current", frozenset({"district"})),
+    "filed_price_min_ratio_pct": ("int_new_home__contracts_current", frozenset({"district"})),
 }
 DIRECTIONS = {"high": (">", ">="), "low": ("<", "<=")}
 BASES = ("absolute", "pct_of_upper_bound", "pct_of_lower_bound")

@@ -27,6 +27,8 @@ KINDS = (
     "land_premium_cap",
     "land_lottery",
     "price_surge",
+    "filed_price_above",
+    "filed_price_discount",
 )
 CALM_DISTRICT, CALM_MONTH = "320623", dt.date(2021, 6, 1)  # 如东县: no event planted there
 
@@ -176,3 +178,14 @@ def test_price_surge_trips_the_month_on_month_momentum_rule(events, alerts):
     assert set(found["level"]) == {"orange"}
     sustained = found.filter(pl.col("rule_id") == "price_momentum_sustained")
     assert sustained.height > 0 and sustained["months_running"].min() >= 3
+
+
+@pytest.mark.parametrize("kind", ["filed_price_above", "filed_price_discount"])
+def test_filed_price_events_flag_their_project_each_month_and_nothing_else(events, alerts, kind):
+    event = _event(events, kind)
+    found = alerts.filter(pl.col("rule_family") == event["expected_rule"])
+    months = _months(event["start_month"], event["end_month"])
+    assert found.select("entity_type", "entity_id", "district_code", "level").unique().rows() == [
+        ("project", event["related_ids"], event["district_code"], event["expected_level"])
+    ]
+    assert sorted(found["period_start"]) == months

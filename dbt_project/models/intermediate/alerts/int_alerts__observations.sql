@@ -49,6 +49,22 @@ price_indices as (
         and period_grain = 'month' and geo_level in ('city', 'urban', 'district')
 ),
 
+project_months as (
+    -- each project's residential contracts per month against their filed prices (备案价)
+    select
+        sign_month as period_start,
+        district_code,
+        max(district_name) as district_name,
+        project_id,
+        max(project_name) as project_name,
+        max(100.0 * unit_price_yuan_per_sqm / nullif(filed_price_yuan_per_sqm, 0)) as max_ratio_pct,
+        min(100.0 * unit_price_yuan_per_sqm / nullif(filed_price_yuan_per_sqm, 0)) as min_ratio_pct,
+        count(*) as contracts
+    from {{ ref('int_new_home__contracts_current') }}
+    where is_residential and not is_cancelled and filed_price_yuan_per_sqm > 0
+    group by sign_month, district_code, project_id
+),
+
 control_targets as (
     select * from {{ ref('dim_control_targets') }}
     where market = '新建商品住宅'
@@ -199,6 +215,46 @@ observations as (
         cast(null as double) as lower_bound_value,
         cast(n as double) as sample_size
     from price_indices
+
+    union all
+
+    select
+        'filed_price_max_ratio_pct' as indicator,
+        period_start,
+        'district' as geo_level,
+        district_code as geo_code,
+        district_name as geo_name,
+        district_code,
+        'project' as entity_type,
+        project_id as entity_id,
+        project_name as entity_name,
+        cast(null as string) as institution_id,
+        cast(null as string) as parcel_id,
+        max_ratio_pct as observed_value,
+        cast(null as double) as upper_bound_value,
+        cast(null as double) as lower_bound_value,
+        cast(contracts as double) as sample_size
+    from project_months
+
+    union all
+
+    select
+        'filed_price_min_ratio_pct' as indicator,
+        period_start,
+        'district' as geo_level,
+        district_code as geo_code,
+        district_name as geo_name,
+        district_code,
+        'project' as entity_type,
+        project_id as entity_id,
+        project_name as entity_name,
+        cast(null as string) as institution_id,
+        cast(null as string) as parcel_id,
+        min_ratio_pct as observed_value,
+        cast(null as double) as upper_bound_value,
+        cast(null as double) as lower_bound_value,
+        cast(contracts as double) as sample_size
+    from project_months
 )
 
 select

@@ -142,6 +142,7 @@ alerts as (
         case runs.entity_type
             when 'institution' then runs.entity_name
             when 'parcel' then concat(runs.geo_name, ' ', runs.entity_id)
+            when 'project' then concat(runs.geo_name, ' ', runs.entity_name)
             else runs.geo_name
         end as place_label
     from runs
