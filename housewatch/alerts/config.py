@@ -28,6 +28,7 @@ INDICATORS: dict[str, tuple[str, frozenset[str]]] = {
     "personal_housing_share_pct": ("fct_bank_concentration", frozenset({"city"})),
     "land_premium_rate_pct": ("fct_land_parcels", frozenset({"district"})),
     "land_lottery_parcel": ("fct_land_parcels", frozenset({"district"})),
+    "land_to_house_price_ratio_pct": ("fct_land_parcels", frozenset({"district"})),
     "new_home_price_yoy_pct": ("fct_price_indices", frozenset({"city", "urban", "district"})),
     "new_home_price_mom_index": ("fct_price_indices", frozenset({"city", "urban", "district"})),
     "filed_price_max_ratio_pct": ("int_new_home__contracts_current", frozenset({"district"})),

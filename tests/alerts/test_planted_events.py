@@ -149,7 +149,8 @@ def test_land_event_alerts_on_its_parcel_in_its_deal_month(events, alerts, kind)
 
 def test_no_unplanted_parcel_reaches_the_premium_cap(events, alerts):
     planted = set(events.filter(pl.col("kind").str.starts_with("land_"))["entity_ids"])
-    fired = set(alerts.filter(pl.col("rule_family").str.starts_with("land_"))["parcel_id"])
+    capped = pl.col("rule_family").is_in(["land_premium_cap", "land_lottery"])
+    fired = set(alerts.filter(capped)["parcel_id"])
     assert fired <= planted
 
 
@@ -189,3 +190,21 @@ def test_filed_price_events_flag_their_project_each_month_and_nothing_else(event
         ("project", event["related_ids"], event["district_code"], event["expected_level"])
     ]
     assert sorted(found["period_start"]) == months
+
+
+def test_land_to_house_ratio_levels_follow_the_thresholds_parcel_by_parcel(built, alerts):
+    _, home = built
+    con = duckdb.connect(str(home.analytics_db), read_only=True)
+    try:
+        parcels = con.sql(
+            "select parcel_id, land_to_house_price_ratio_pct as ratio from fct_land_parcels"
+            " where status = '成交' and is_residential_use"
+            " and land_to_house_price_ratio_pct is not null"
+        ).pl()
+    finally:
+        con.close()
+    expected = {
+        pid: ("red" if ratio > 60 else "orange") for pid, ratio in parcels.iter_rows() if ratio > 50
+    }
+    found = alerts.filter(pl.col("rule_id") == "land_to_house_ratio")
+    assert dict(found.select("parcel_id", "level").iter_rows()) == expected

@@ -156,6 +156,27 @@ observations as (
     union all
 
     select
+        'land_to_house_price_ratio_pct' as indicator,
+        deal_month as period_start,
+        'district' as geo_level,
+        district_code as geo_code,
+        district_name as geo_name,
+        district_code,
+        'parcel' as entity_type,
+        parcel_id as entity_id,
+        parcel_name as entity_name,
+        cast(null as string) as institution_id,
+        parcel_id,
+        land_to_house_price_ratio_pct as observed_value,
+        cast(null as double) as upper_bound_value,
+        cast(null as double) as lower_bound_value,
+        1.0 as sample_size
+    from parcels
+    where land_to_house_price_ratio_pct is not null
+
+    union all
+
+    select
         'land_lottery_parcel' as indicator,
         deal_month as period_start,
         'district' as geo_level,
