@@ -31,6 +31,10 @@ INDICATORS: dict[str, tuple[str, frozenset[str]]] = {
     "land_to_house_price_ratio_pct": ("fct_land_parcels", frozenset({"district"})),
     "new_home_price_yoy_pct": ("fct_price_indices", frozenset({"city", "urban", "district"})),
     "new_home_price_mom_index": ("fct_price_indices", frozenset({"city", "urban", "district"})),
+    "new_home_volume_vs_trailing_pct": (
+        "fct_new_home_sales",
+        frozenset({"city", "urban", "district"}),
+    ),
     "filed_price_max_ratio_pct": ("int_new_home__contracts_current", frozenset({"district"})),
     "filed_price_min_ratio_pct": ("int_new_home__contracts_current", frozenset({"district"})),
 }

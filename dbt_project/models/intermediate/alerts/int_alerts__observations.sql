@@ -49,6 +49,26 @@ price_indices as (
         and period_grain = 'month' and geo_level in ('city', 'urban', 'district')
 ),
 
+volumes as (
+    -- each month's new-home units against the mean of the 12 months before it (volume surge)
+    select
+        period_start,
+        geo_level,
+        geo_code,
+        geo_name,
+        units,
+        avg(units) over (
+            partition by geo_level, geo_code order by period_start
+            rows between 12 preceding and 1 preceding
+        ) as trailing_mean_units,
+        count(*) over (
+            partition by geo_level, geo_code order by period_start
+            rows between 12 preceding and 1 preceding
+        ) as trailing_months
+    from {{ ref('fct_new_home_sales') }}
+    where period_grain = 'month' and band_type = 'all' and geo_level in ('city', 'urban', 'district')
+),
+
 project_months as (
     -- each project's residential contracts per month against their filed prices (备案价)
     select
@@ -236,6 +256,26 @@ observations as (
         cast(null as double) as lower_bound_value,
         cast(n as double) as sample_size
     from price_indices
+
+    union all
+
+    select
+        'new_home_volume_vs_trailing_pct' as indicator,
+        period_start,
+        geo_level,
+        geo_code,
+        geo_name,
+        case when geo_level = 'district' then geo_code end as district_code,
+        'area' as entity_type,
+        geo_code as entity_id,
+        geo_name as entity_name,
+        cast(null as string) as institution_id,
+        cast(null as string) as parcel_id,
+        100.0 * units / nullif(trailing_mean_units, 0) as observed_value,
+        cast(null as double) as upper_bound_value,
+        cast(null as double) as lower_bound_value,
+        cast(trailing_months as double) as sample_size
+    from volumes
 
     union all
 
