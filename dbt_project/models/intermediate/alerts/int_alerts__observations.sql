@@ -91,231 +91,70 @@ control_targets as (
 ),
 
 observations as (
-    select
-        'months_of_supply_12m' as indicator,
-        period_start,
-        geo_level,
-        geo_code,
-        geo_name,
-        case when geo_level = 'district' then geo_code end as district_code,
-        'area' as entity_type,
-        geo_code as entity_id,
-        geo_name as entity_name,
-        cast(null as string) as institution_id,
-        cast(null as string) as parcel_id,
-        months_of_supply_12m_months as observed_value,
-        cast(null as double) as upper_bound_value,
-        cast(null as double) as lower_bound_value,
-        cast(sold_units_12m as double) as sample_size
-    from supply
+    {{ alert_observation('months_of_supply_12m', 'area', 'supply', 'supply.months_of_supply_12m_months',
+                         alias='supply', sample='supply.sold_units_12m') }}
 
     union all
 
-    select
-        're_loan_share_pct' as indicator,
-        banks.period_start,
-        'city' as geo_level,
-        city.geo_code,
-        city.geo_name,
-        cast(null as string) as district_code,
-        'institution' as entity_type,
-        banks.institution_id as entity_id,
-        banks.institution_name as entity_name,
-        banks.institution_id,
-        cast(null as string) as parcel_id,
-        banks.re_loan_share_pct as observed_value,
-        banks.re_loan_cap_pct as upper_bound_value,
-        cast(null as double) as lower_bound_value,
-        1.0 as sample_size
-    from banks
-    cross join city
+    {{ alert_observation('re_loan_share_pct', 'institution', 'banks cross join city',
+                         'banks.re_loan_share_pct', alias='banks', upper='banks.re_loan_cap_pct') }}
 
     union all
 
-    select
-        'personal_housing_share_pct' as indicator,
-        banks.period_start,
-        'city' as geo_level,
-        city.geo_code,
-        city.geo_name,
-        cast(null as string) as district_code,
-        'institution' as entity_type,
-        banks.institution_id as entity_id,
-        banks.institution_name as entity_name,
-        banks.institution_id,
-        cast(null as string) as parcel_id,
-        banks.personal_housing_share_pct as observed_value,
-        banks.personal_housing_cap_pct as upper_bound_value,
-        cast(null as double) as lower_bound_value,
-        1.0 as sample_size
-    from banks
-    cross join city
+    {{ alert_observation('personal_housing_share_pct', 'institution', 'banks cross join city',
+                         'banks.personal_housing_share_pct', alias='banks',
+                         upper='banks.personal_housing_cap_pct') }}
 
     union all
 
     -- 溢价率 as published, to 0.01 pp: a deal at exactly 1.15 × the start price reads 15.00
     -- although the 万元 amounts leave it a hair under.
-    select
-        'land_premium_rate_pct' as indicator,
-        deal_month as period_start,
-        'district' as geo_level,
-        district_code as geo_code,
-        district_name as geo_name,
-        district_code,
-        'parcel' as entity_type,
-        parcel_id as entity_id,
-        parcel_name as entity_name,
-        cast(null as string) as institution_id,
-        parcel_id,
-        round(premium_rate_pct, 2) as observed_value,
-        cast(null as double) as upper_bound_value,
-        cast(null as double) as lower_bound_value,
-        1.0 as sample_size
-    from parcels
+    {{ alert_observation('land_premium_rate_pct', 'parcel', 'parcels',
+                         'round(parcels.premium_rate_pct, 2)', alias='parcels') }}
 
     union all
 
-    select
-        'land_to_house_price_ratio_pct' as indicator,
-        deal_month as period_start,
-        'district' as geo_level,
-        district_code as geo_code,
-        district_name as geo_name,
-        district_code,
-        'parcel' as entity_type,
-        parcel_id as entity_id,
-        parcel_name as entity_name,
-        cast(null as string) as institution_id,
-        parcel_id,
-        land_to_house_price_ratio_pct as observed_value,
-        cast(null as double) as upper_bound_value,
-        cast(null as double) as lower_bound_value,
-        1.0 as sample_size
-    from parcels
-    where land_to_house_price_ratio_pct is not null
+    {{ alert_observation('land_to_house_price_ratio_pct', 'parcel',
+                         'parcels where parcels.land_to_house_price_ratio_pct is not null',
+                         'parcels.land_to_house_price_ratio_pct', alias='parcels') }}
 
     union all
 
-    select
-        'land_lottery_parcel' as indicator,
-        deal_month as period_start,
-        'district' as geo_level,
-        district_code as geo_code,
-        district_name as geo_name,
-        district_code,
-        'parcel' as entity_type,
-        parcel_id as entity_id,
-        parcel_name as entity_name,
-        cast(null as string) as institution_id,
-        parcel_id,
-        case when is_lottery then 1.0 else 0.0 end as observed_value,
-        cast(null as double) as upper_bound_value,
-        cast(null as double) as lower_bound_value,
-        1.0 as sample_size
-    from parcels
+    {{ alert_observation('land_lottery_parcel', 'parcel', 'parcels',
+                         'case when parcels.is_lottery then 1.0 else 0.0 end', alias='parcels') }}
 
     union all
 
-    select
-        'new_home_price_yoy_pct' as indicator,
-        price_indices.period_start,
-        price_indices.geo_level,
-        price_indices.geo_code,
-        price_indices.geo_name,
-        case when price_indices.geo_level = 'district' then price_indices.geo_code end as district_code,
-        'area' as entity_type,
-        price_indices.geo_code as entity_id,
-        price_indices.geo_name as entity_name,
-        cast(null as string) as institution_id,
-        cast(null as string) as parcel_id,
-        price_indices.yoy_index - 100 as observed_value,
-        control_targets.target_max_pct as upper_bound_value,
-        control_targets.target_min_pct as lower_bound_value,
-        cast(price_indices.n as double) as sample_size
-    from price_indices
-    left join control_targets
-        on control_targets.district_code = price_indices.geo_code
-        and control_targets.target_year = extract(year from price_indices.period_start)
+    {{ alert_observation('new_home_price_yoy_pct', 'area',
+                         'price_indices left join control_targets'
+                         ' on control_targets.district_code = price_indices.geo_code'
+                         ' and control_targets.target_year = extract(year from price_indices.period_start)',
+                         'price_indices.yoy_index - 100', alias='price_indices',
+                         upper='control_targets.target_max_pct',
+                         lower='control_targets.target_min_pct', sample='price_indices.n') }}
 
     union all
 
-    select
-        'new_home_price_mom_index' as indicator,
-        period_start,
-        geo_level,
-        geo_code,
-        geo_name,
-        case when geo_level = 'district' then geo_code end as district_code,
-        'area' as entity_type,
-        geo_code as entity_id,
-        geo_name as entity_name,
-        cast(null as string) as institution_id,
-        cast(null as string) as parcel_id,
-        mom_index as observed_value,
-        cast(null as double) as upper_bound_value,
-        cast(null as double) as lower_bound_value,
-        cast(n as double) as sample_size
-    from price_indices
+    {{ alert_observation('new_home_price_mom_index', 'area', 'price_indices',
+                         'price_indices.mom_index', alias='price_indices', sample='price_indices.n') }}
 
     union all
 
-    select
-        'new_home_volume_vs_trailing_pct' as indicator,
-        period_start,
-        geo_level,
-        geo_code,
-        geo_name,
-        case when geo_level = 'district' then geo_code end as district_code,
-        'area' as entity_type,
-        geo_code as entity_id,
-        geo_name as entity_name,
-        cast(null as string) as institution_id,
-        cast(null as string) as parcel_id,
-        100.0 * units / nullif(trailing_mean_units, 0) as observed_value,
-        cast(null as double) as upper_bound_value,
-        cast(null as double) as lower_bound_value,
-        cast(trailing_months as double) as sample_size
-    from volumes
+    {{ alert_observation('new_home_volume_vs_trailing_pct', 'area', 'volumes',
+                         '100.0 * volumes.units / nullif(volumes.trailing_mean_units, 0)',
+                         alias='volumes', sample='volumes.trailing_months') }}
 
     union all
 
-    select
-        'filed_price_max_ratio_pct' as indicator,
-        period_start,
-        'district' as geo_level,
-        district_code as geo_code,
-        district_name as geo_name,
-        district_code,
-        'project' as entity_type,
-        project_id as entity_id,
-        project_name as entity_name,
-        cast(null as string) as institution_id,
-        cast(null as string) as parcel_id,
-        max_ratio_pct as observed_value,
-        cast(null as double) as upper_bound_value,
-        cast(null as double) as lower_bound_value,
-        cast(contracts as double) as sample_size
-    from project_months
+    {{ alert_observation('filed_price_max_ratio_pct', 'project', 'project_months',
+                         'project_months.max_ratio_pct', alias='project_months',
+                         sample='project_months.contracts') }}
 
     union all
 
-    select
-        'filed_price_min_ratio_pct' as indicator,
-        period_start,
-        'district' as geo_level,
-        district_code as geo_code,
-        district_name as geo_name,
-        district_code,
-        'project' as entity_type,
-        project_id as entity_id,
-        project_name as entity_name,
-        cast(null as string) as institution_id,
-        cast(null as string) as parcel_id,
-        min_ratio_pct as observed_value,
-        cast(null as double) as upper_bound_value,
-        cast(null as double) as lower_bound_value,
-        cast(contracts as double) as sample_size
-    from project_months
+    {{ alert_observation('filed_price_min_ratio_pct', 'project', 'project_months',
+                         'project_months.min_ratio_pct', alias='project_months',
+                         sample='project_months.contracts') }}
 )
 
 select
