@@ -37,11 +37,7 @@ aggregated as (
         geo_name,
         band_type,
         band,
-        count(*) as units,
-        sum(area_sqm) as area_sqm,
-        sum(total_price_yuan) as amount_yuan,
-        sum(total_price_yuan) / nullif(sum(area_sqm), 0) as avg_price_yuan_per_sqm,
-        {{ median('unit_price_yuan_per_sqm') }} as median_price_yuan_per_sqm,
+        {{ sales_measures() }},
         count(distinct community) as communities
     from by_period
     group by period_grain, period_start, geo_level, geo_code, geo_name, band_type, band
