@@ -1,10 +1,11 @@
 {#
     One indicator's rows for int_alerts__observations: the entity columns come from its kind
-    (an area, a bank, a parcel, a project), so each indicator states only what it measures.
+    (an area, a bank, a parcel, a project, a pseudonymised buyer), so each indicator states only what it measures.
 #}
-{% macro alert_observation(indicator, kind, from_sql, value, alias, upper='null', lower='null', sample='1.0') -%}
+{% macro alert_observation(indicator, kind, from_sql, value, alias, upper='null', lower='null', sample='1.0', grain='month') -%}
     select
         '{{ indicator }}' as indicator,
+        '{{ grain }}' as period_grain,
     {%- if kind == 'area' %}
         {{ alias }}.period_start,
         {{ alias }}.geo_level,
@@ -38,6 +39,17 @@
         {{ alias }}.parcel_name as entity_name,
         cast(null as string) as institution_id,
         {{ alias }}.parcel_id,
+    {%- elif kind == 'buyer' %}
+        {{ alias }}.period_start,
+        'district' as geo_level,
+        {{ alias }}.district_code as geo_code,
+        {{ alias }}.district_name as geo_name,
+        {{ alias }}.district_code,
+        'buyer' as entity_type,
+        {{ alias }}.buyer_key as entity_id,
+        concat('买受人 ', substring({{ alias }}.buyer_key, 1, 8)) as entity_name,
+        cast(null as string) as institution_id,
+        cast(null as string) as parcel_id,
     {%- elif kind == 'project' %}
         {{ alias }}.period_start,
         'district' as geo_level,

@@ -22,21 +22,31 @@ LEVELS_FILE = "alert_levels.csv"
 
 # Indicators int_alerts__observations computes, with the mart each is read from and the levels
 # it is observed at. A new indicator needs SQL there and a line here.
+_AREA = frozenset({"city", "urban", "district"})
+_DISTRICT = frozenset({"district"})
 INDICATORS: dict[str, tuple[str, frozenset[str]]] = {
-    "months_of_supply_12m": ("fct_housing_supply", frozenset({"city", "urban", "district"})),
+    "months_of_supply_12m": ("fct_housing_supply", _AREA),
     "re_loan_share_pct": ("fct_bank_concentration", frozenset({"city"})),
     "personal_housing_share_pct": ("fct_bank_concentration", frozenset({"city"})),
-    "land_premium_rate_pct": ("fct_land_parcels", frozenset({"district"})),
-    "land_lottery_parcel": ("fct_land_parcels", frozenset({"district"})),
-    "land_to_house_price_ratio_pct": ("fct_land_parcels", frozenset({"district"})),
-    "new_home_price_yoy_pct": ("fct_price_indices", frozenset({"city", "urban", "district"})),
-    "new_home_price_mom_index": ("fct_price_indices", frozenset({"city", "urban", "district"})),
-    "new_home_volume_vs_trailing_pct": (
-        "fct_new_home_sales",
-        frozenset({"city", "urban", "district"}),
-    ),
-    "filed_price_max_ratio_pct": ("int_new_home__contracts_current", frozenset({"district"})),
-    "filed_price_min_ratio_pct": ("int_new_home__contracts_current", frozenset({"district"})),
+    "land_premium_rate_pct": ("fct_land_parcels", _DISTRICT),
+    "land_lottery_parcel": ("fct_land_parcels", _DISTRICT),
+    "land_to_house_price_ratio_pct": ("fct_land_parcels", _DISTRICT),
+    "land_failed_share_pct": ("fct_land_market", _AREA),
+    "new_home_price_yoy_pct": ("fct_price_indices", _AREA),
+    "resale_price_yoy_pct": ("fct_price_indices", _AREA),
+    "new_home_price_yoy_z": ("fct_price_indices", _AREA),
+    "resale_price_yoy_z": ("fct_price_indices", _AREA),
+    "new_home_price_mom_index": ("fct_price_indices", _AREA),
+    "rent_index_yoy_pct": ("fct_price_indices", _AREA),
+    "rent_vs_guide_pct": ("fct_rental_registrations", _AREA),
+    "price_to_monthly_rent_n": ("fct_rental_yields", _AREA),
+    "price_to_income_ratio": ("fct_price_to_income", _AREA),
+    "new_home_volume_vs_trailing_pct": ("fct_new_home_sales", _AREA),
+    "filed_price_max_ratio_pct": ("int_new_home__contracts_current", _DISTRICT),
+    "filed_price_min_ratio_pct": ("int_new_home__contracts_current", _DISTRICT),
+    "resale_holding_months": ("int_alerts__purchases", _DISTRICT),
+    "buyer_purchases_6m": ("int_alerts__purchases", _DISTRICT),
+    "project_unsold_share_pct": ("int_alerts__project_stock", _DISTRICT),
 }
 DIRECTIONS = {"high": (">", ">="), "low": ("<", "<=")}
 BASES = ("absolute", "pct_of_upper_bound", "pct_of_lower_bound")
@@ -45,7 +55,8 @@ COMPARATORS = (">", ">=", "<", "<=")
 RULE_COLUMNS = (
     "rule_id", "rule_family", "name_zh", "name_en", "indicator", "indicator_zh", "indicator_en",
     "unit_zh", "unit_en", "display_decimals", "source_model", "geo_level", "direction",
-    "threshold_basis", "persistence_months", "min_sample", "valid_from", "valid_to", "source",
+    "threshold_basis", "persistence_months", "min_sample", "overridden_by", "valid_from",
+    "valid_to", "source",
 )  # fmt: skip
 THRESHOLD_COLUMNS = (
     "rule_id", "district_code", "level", "comparator", "threshold", "meaning_zh", "meaning_en",
@@ -177,6 +188,14 @@ def _rules(seeds_dir: Path) -> dict[str, list[tuple[_Row, tuple[dt.date, dt.date
                     f" ({_span(other_valid)})"
                 )
         rules.setdefault(rule_id, []).append((row, valid))
+    families = {row.get("rule_family") for versions in rules.values() for row, _ in versions}
+    for versions in rules.values():
+        for row, _ in versions:
+            for family in filter(None, row.get("overridden_by").split(";")):
+                if family not in families:
+                    raise row.fail(f"overridden_by names unknown rule_family '{family}'")
+                if family == row.get("rule_family"):
+                    raise row.fail(f"rule_family {family} cannot override itself")
     return rules
 
 

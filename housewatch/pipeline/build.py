@@ -45,7 +45,10 @@ def _failures(target: Path) -> list[str]:
     failed = []
     for node in json.loads(results.read_text()).get("results", []):
         if node.get("status") in ("error", "fail", "runtime error"):
-            name = node["unique_id"].split(".")[-1]
+            # model.housewatch.fct_x → fct_x; test.housewatch.<test>.<hash> → <test>;
+            # unit_test.housewatch.<model>.<test> → <model>.<test>
+            parts = node["unique_id"].split(".")
+            name = ".".join(parts[2:4]) if parts[0] == "unit_test" else parts[min(2, len(parts) - 1)]
             message = (node.get("message") or "").strip().splitlines() or [""]
             failed.append(f"{name}: {message[0]}")
     return failed

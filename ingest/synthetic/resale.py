@@ -76,7 +76,8 @@ def sell_resales(w: World, month: int) -> pl.DataFrame:
     s = w.store
     forced = np.array(sorted(set(w.flip_queue.pop(month, []))), dtype=np.int64)
     old_or_sold = (s.status == OLD) | (s.status == SOLD)
-    ok = (s.usage == 0) & old_or_sold & ((s.last_sale < 0) | (s.last_sale <= month - 24))
+    # 25 calendar months apart: held more than 2 years to the day (满二), whatever the sign days
+    ok = (s.usage == 0) & old_or_sold & ((s.last_sale < 0) | (s.last_sale <= month - 25))
     ok[forced] = False
     cand = np.flatnonzero(ok)
     weight = np.where(s.status[cand] == OLD, 1.0, 0.35)

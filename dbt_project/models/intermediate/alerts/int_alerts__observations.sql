@@ -44,9 +44,111 @@ parcels as (
 ),
 
 price_indices as (
-    select * from {{ ref('fct_price_indices') }}
-    where market = 'new_home' and is_headline and band = 'all'
+    -- headline series of both markets, with the control-target market label they are held to
+    select
+        fct_price_indices.*,
+        case market when 'new_home' then '新建商品住宅' when 'resale' then '二手住宅' end as target_market
+    from {{ ref('fct_price_indices') }} as fct_price_indices
+    where market in ('new_home', 'resale') and is_headline and band = 'all'
         and period_grain = 'month' and geo_level in ('city', 'urban', 'district')
+),
+
+price_targets as (
+    select
+        price_indices.*,
+        control_targets.target_min_pct,
+        control_targets.target_max_pct
+    from price_indices
+    left join {{ ref('dim_control_targets') }} as control_targets
+        on control_targets.district_code = price_indices.geo_code
+        and control_targets.market = price_indices.target_market
+        and control_targets.target_year = extract(year from price_indices.period_start)
+),
+
+price_zscores as (
+    -- statistical band: this month's 同比 (the index de-trended by its 12-month difference)
+    -- against the mean and s.d. of the 60 months before it
+    select
+        price_indices.*,
+        (yoy_index - avg(yoy_index) over trailing_60) / nullif(stddev_samp(yoy_index) over trailing_60, 0) as yoy_z,
+        count(yoy_index) over trailing_60 as yoy_history_months
+    from price_indices
+    window trailing_60 as (
+        partition by market, geo_level, geo_code order by period_start
+        rows between 60 preceding and 1 preceding
+    )
+),
+
+rent_indices as (
+    select * from {{ ref('fct_price_indices') }}
+    where market = 'rent' and is_headline and band = 'all'
+        and period_grain = 'month' and geo_level in ('city', 'urban', 'district')
+),
+
+rentals as (
+    select * from {{ ref('fct_rental_registrations') }}
+    where period_grain = 'month' and geo_level in ('city', 'urban', 'district')
+),
+
+yields as (
+    select * from {{ ref('fct_rental_yields') }}
+    where period_grain = 'year' and geo_level in ('city', 'urban', 'district')
+),
+
+price_to_income as (
+    -- each year's ratio against the mean + 1 s.d. of the 5 years before it
+    select
+        fct_price_to_income.*,
+        avg(price_to_income_small_ratio) over trailing_5y
+            + stddev_samp(price_to_income_small_ratio) over trailing_5y as upper_band_ratio,
+        count(price_to_income_small_ratio) over trailing_5y as history_years
+    from {{ ref('fct_price_to_income') }} as fct_price_to_income
+    where period_grain = 'year' and geo_level in ('city', 'urban', 'district')
+    window trailing_5y as (
+        partition by geo_level, geo_code order by period_start
+        rows between 5 preceding and 1 preceding
+    )
+),
+
+land_batches as (
+    select * from {{ ref('fct_land_market') }}
+    where period_grain = 'month' and use_group = 'residential' and geo_level in ('city', 'urban', 'district')
+),
+
+purchases as (
+    select * from {{ ref('int_alerts__purchases') }}
+),
+
+flips as (
+    -- a seller's resales within the month, judged by the shortest holding among them
+    select
+        sign_month as period_start,
+        seller_key as buyer_key,
+        arg_min(district_code, holding_months) as district_code,
+        arg_min(district_name, holding_months) as district_name,
+        min(holding_months) as min_holding_months,
+        count(*) as resales
+    from purchases
+    where market = 'resale' and seller_key is not null and holding_months is not null
+    group by sign_month, seller_key
+),
+
+buyer_months as (
+    -- a buyer's purchases in the 6 months up to each month they bought
+    select
+        sign_month as period_start,
+        buyer_key,
+        arg_max(district_code, sign_date) as district_code,
+        arg_max(district_name, sign_date) as district_name,
+        max(buyer_purchases_6m) as purchases_6m
+    from purchases
+    where buyer_key is not null
+    group by sign_month, buyer_key
+),
+
+project_stock as (
+    select * from {{ ref('int_alerts__project_stock') }}
+    where is_district_hot
 ),
 
 volumes as (
@@ -85,11 +187,6 @@ project_months as (
     group by sign_month, district_code, project_id
 ),
 
-control_targets as (
-    select * from {{ ref('dim_control_targets') }}
-    where market = '新建商品住宅'
-),
-
 observations as (
     {{ alert_observation('months_of_supply_12m', 'area', 'supply', 'supply.months_of_supply_12m_months',
                          alias='supply', sample='supply.sold_units_12m') }}
@@ -125,18 +222,71 @@ observations as (
 
     union all
 
-    {{ alert_observation('new_home_price_yoy_pct', 'area',
-                         'price_indices left join control_targets'
-                         ' on control_targets.district_code = price_indices.geo_code'
-                         ' and control_targets.target_year = extract(year from price_indices.period_start)',
-                         'price_indices.yoy_index - 100', alias='price_indices',
-                         upper='control_targets.target_max_pct',
-                         lower='control_targets.target_min_pct', sample='price_indices.n') }}
+{%- for market in ['new_home', 'resale'] %}
+    {{ alert_observation(market ~ '_price_yoy_pct', 'area',
+                         "price_targets where price_targets.market = '" ~ market ~ "'",
+                         'price_targets.yoy_index - 100', alias='price_targets',
+                         upper='price_targets.target_max_pct',
+                         lower='price_targets.target_min_pct', sample='price_targets.n') }}
 
     union all
 
-    {{ alert_observation('new_home_price_mom_index', 'area', 'price_indices',
+    {{ alert_observation(market ~ '_price_yoy_z', 'area',
+                         "price_zscores where price_zscores.market = '" ~ market ~ "'",
+                         'price_zscores.yoy_z', alias='price_zscores',
+                         sample='price_zscores.yoy_history_months') }}
+
+    union all
+{%- endfor %}
+
+    {{ alert_observation('new_home_price_mom_index', 'area',
+                         "price_indices where price_indices.market = 'new_home'",
                          'price_indices.mom_index', alias='price_indices', sample='price_indices.n') }}
+
+    union all
+
+    {{ alert_observation('rent_index_yoy_pct', 'area', 'rent_indices',
+                         'rent_indices.yoy_index - 100', alias='rent_indices', sample='rent_indices.n') }}
+
+    union all
+
+    {{ alert_observation('rent_vs_guide_pct', 'area', 'rentals',
+                         'rentals.rent_vs_guide_pct', alias='rentals', sample='rentals.registrations') }}
+
+    union all
+
+    {{ alert_observation('price_to_monthly_rent_n', 'area', 'yields',
+                         'yields.price_to_monthly_rent_n', alias='yields',
+                         sample='yields.matched_communities', grain='year') }}
+
+    union all
+
+    {{ alert_observation('price_to_income_ratio', 'area', 'price_to_income',
+                         'price_to_income.price_to_income_small_ratio', alias='price_to_income',
+                         upper='price_to_income.upper_band_ratio',
+                         sample='price_to_income.history_years', grain='year') }}
+
+    union all
+
+    {{ alert_observation('land_failed_share_pct', 'area', 'land_batches',
+                         'land_batches.failed_share_pct', alias='land_batches',
+                         sample='land_batches.parcels_offered') }}
+
+    union all
+
+    {{ alert_observation('resale_holding_months', 'buyer', 'flips',
+                         'flips.min_holding_months', alias='flips', sample='flips.resales') }}
+
+    union all
+
+    {{ alert_observation('buyer_purchases_6m', 'buyer', 'buyer_months',
+                         'buyer_months.purchases_6m', alias='buyer_months') }}
+
+    union all
+
+    {{ alert_observation('project_unsold_share_pct', 'project', 'project_stock',
+                         'project_stock.unsold_share_pct', alias='project_stock',
+                         sample='project_stock.permitted_units') }}
 
     union all
 
@@ -165,7 +315,7 @@ select
     rules.threshold_basis,
     rules.persistence_months,
     rules.min_sample,
-    'month' as period_grain,
+    observations.period_grain,
     observations.period_start,
     observations.geo_level,
     observations.geo_code,

@@ -55,6 +55,8 @@ classified as (
         price_bands.band_code as total_price_band,
         age_bands.band_code as building_age_band,
         aged.fund_supervised,
+        aged.buyer_key,
+        aged.seller_key,
         aged.version_count + aged.prior_version_count as version_count,
         aged.batch_id
     from aged

@@ -67,7 +67,7 @@ with_overrides as (
     select
         candidates.*,
         max(case when threshold_district_code is not null then 1 else 0 end) over (
-            partition by rule_id, entity_type, entity_id, period_start, level
+            partition by rule_id, entity_type, entity_id, period_grain, period_start, level
         ) as has_district_override
     from candidates
 ),
@@ -91,7 +91,7 @@ ranked as (
         levels.level_zh,
         levels.level_en,
         row_number() over (
-            partition by met.rule_id, met.entity_type, met.entity_id, met.period_start
+            partition by met.rule_id, met.entity_type, met.entity_id, met.period_grain, met.period_start
             order by
                 levels.severity desc,
                 case when met.direction = 'high' then met.effective_threshold else -met.effective_threshold end desc nulls last
@@ -103,27 +103,57 @@ ranked as (
 fired as (
     select
         ranked.*,
-        extract(year from period_start) * 12 + extract(month from period_start) as month_number
+        case period_grain
+            when 'year' then extract(year from period_start)
+            when 'quarter' then extract(year from period_start) * 4 + extract(quarter from period_start)
+            else extract(year from period_start) * 12 + extract(month from period_start)
+        end as period_number
     from ranked
     where level_rank = 1
 ),
 
+policy_fired as (
+    -- what a statistical rule defers to: any rule of the families in its overridden_by
+    select distinct fired.rule_family, fired.entity_type, fired.entity_id, fired.period_grain, fired.period_start
+    from fired
+),
+
+kept as (
+    select fired.*
+    from fired
+    inner join rules
+        on rules.rule_id = fired.rule_id
+        and fired.period_start >= rules.valid_from
+        and (rules.valid_to is null or fired.period_start <= rules.valid_to)
+    where not exists (
+        select 1
+        from policy_fired
+        where policy_fired.entity_type = fired.entity_type
+            and policy_fired.entity_id = fired.entity_id
+            and policy_fired.period_grain = fired.period_grain
+            and policy_fired.period_start = fired.period_start
+            and list_contains(string_split(coalesce(rules.overridden_by, ''), ';'), policy_fired.rule_family)
+    )
+),
+
 islands as (
     select
-        fired.*,
-        month_number - row_number() over (
-            partition by rule_id, entity_type, entity_id order by period_start
+        kept.*,
+        period_number - row_number() over (
+            partition by rule_id, entity_type, entity_id, period_grain order by period_start
         ) as run_key
-    from fired
+    from kept
 ),
 
 runs as (
     select
         islands.*,
         row_number() over (
-            partition by rule_id, entity_type, entity_id, run_key order by period_start
+            partition by rule_id, entity_type, entity_id, period_grain, run_key order by period_start
         ) as months_running,
-        min(period_start) over (partition by rule_id, entity_type, entity_id, run_key) as run_start_period
+        min(period_start) over (
+            partition by rule_id, entity_type, entity_id, period_grain, run_key
+        ) as run_start_period
     from islands
 ),
 
@@ -138,11 +168,15 @@ alerts as (
         coalesce(rules.unit_en, '') as unit_en,
         rules.display_decimals,
         case when coalesce(rules.unit_zh, '') in ('%', '') then '' else ' ' end as unit_gap,
-        substring(cast(runs.period_start as string), 1, 7) as period_label,
+        case runs.period_grain
+            when 'year' then concat(cast(extract(year from runs.period_start) as string), '年')
+            else substring(cast(runs.period_start as string), 1, 7)
+        end as period_label,
         case runs.entity_type
             when 'institution' then runs.entity_name
             when 'parcel' then concat(runs.geo_name, ' ', runs.entity_id)
             when 'project' then concat(runs.geo_name, ' ', runs.entity_name)
+            when 'buyer' then concat(runs.geo_name, ' ', runs.entity_name)
             else runs.geo_name
         end as place_label
     from runs
@@ -154,7 +188,7 @@ alerts as (
 )
 
 select
-    {{ dbt.hash("concat(rule_id, '|', geo_code, '|', entity_id, '|', cast(period_start as string))") }} as alert_id,
+    {{ dbt.hash("concat(rule_id, '|', geo_code, '|', entity_id, '|', period_grain, '|', cast(period_start as string))") }} as alert_id,
     rule_id,
     rule_family,
     rule_name_zh,
