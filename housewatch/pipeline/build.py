@@ -48,7 +48,7 @@ def _failures(target: Path) -> list[str]:
             # model.housewatch.fct_x → fct_x; test.housewatch.<test>.<hash> → <test>;
             # unit_test.housewatch.<model>.<test> → <model>.<test>
             parts = node["unique_id"].split(".")
-            name = ".".join(parts[2:4]) if parts[0] == "unit_test" else parts[min(2, len(parts) - 1)]
+            name = ".".join(parts[2:4]) if parts[0] == "unit_test" else ".".join(parts[2:3])
             message = (node.get("message") or "").strip().splitlines() or [""]
             failed.append(f"{name}: {message[0]}")
     return failed
