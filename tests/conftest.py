@@ -28,3 +28,30 @@ def shared() -> Path:
             pytest.fail(f"CI is set but {SHARED} is missing")
         pytest.skip(f"{SHARED} not present (real-file tests need ../shared)")
     return SHARED
+
+
+TEN_YEARS = ("2016-01", "2025-12", 0.1)  # start, end, scale of the shared ten-year sample
+
+
+@pytest.fixture(scope="session")
+def ten_year_market(tmp_path_factory: pytest.TempPathFactory):
+    """The ten-year sample market at scale 0.1, generated and loaded once per session:
+    (sample dir with raw/ and truth/, its HOUSEWATCH_HOME, the load report)."""
+    from ingest.load import load
+    from ingest.synthetic import generate
+
+    start, end, scale = TEN_YEARS
+    root = tmp_path_factory.mktemp("ten_years")
+    generate(root / "sample", start=start, end=end, scale=scale)
+    home = paths(root / "home")
+    return root / "sample", home, load([root / "sample" / "raw"], home)
+
+
+@pytest.fixture(scope="session")
+def ten_year_warehouse(ten_year_market) -> tuple[Path, Paths]:
+    """The ten-year sample built and published: (sample dir, HOUSEWATCH_HOME)."""
+    from housewatch.pipeline.build import build
+
+    sample, home, _ = ten_year_market
+    build(home)
+    return sample, home

@@ -9,21 +9,14 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from housewatch.settings import Paths, paths
-from ingest.load import LoadReport, _is_header_factory, load
+from housewatch.settings import Paths
+from ingest.load import LoadReport, _is_header_factory
 from ingest.readers import read_table
-
-START, END, SCALE = "2016-01", "2025-12", 0.1
 
 
 @pytest.fixture(scope="module")
-def market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Paths, LoadReport]:
-    from ingest.synthetic import generate
-
-    root = tmp_path_factory.mktemp("market")
-    generate(root / "sample", start=START, end=END, scale=SCALE)
-    home = paths(root / "home")
-    return root / "sample", home, load([root / "sample" / "raw"], home)
+def market(ten_year_market) -> tuple[Path, Paths, LoadReport]:
+    return ten_year_market
 
 
 def test_every_raw_file_loads_and_counts_reconcile(market):

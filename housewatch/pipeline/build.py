@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from housewatch.alerts.config import validate_alert_config
 from housewatch.errors import UserError
 from housewatch.lock import pipeline_lock
@@ -38,7 +40,7 @@ def _dbt_executable() -> str:
     return str(found) if found.exists() else "dbt"
 
 
-def _failures(target: Path) -> list[str]:
+def _failures(target: Path, build_db: Path) -> list[str]:
     results = target / "run_results.json"
     if not results.exists():
         return []
@@ -50,8 +52,30 @@ def _failures(target: Path) -> list[str]:
             parts = node["unique_id"].split(".")
             name = ".".join(parts[2:4]) if parts[0] == "unit_test" else ".".join(parts[2:3])
             message = (node.get("message") or "").strip().splitlines() or [""]
-            failed.append(f"{name}: {message[0]}")
+            problem = _first_problem(build_db, node.get("relation_name"))
+            failed.append(f"{name}: {problem or message[0]}")
     return failed
+
+
+def _first_problem(build_db: Path, relation: str | None) -> str | None:
+    """A test that stores its failures and says what is wrong in a `problem` column speaks
+    for itself: its first row becomes the build's message."""
+    if not relation or not build_db.exists():
+        return None
+    try:
+        con = duckdb.connect(str(build_db), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        columns = {row[0] for row in con.sql(f"describe {relation}").fetchall()}
+        if "problem" not in columns:
+            return None
+        rows = con.sql(f"select problem, count(*) over () from {relation} limit 1").fetchall()
+        return f"{rows[0][0]} ({rows[0][1]} row(s))" if rows else None
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
 
 
 def run_dbt(paths: Paths, args: list[str]) -> None:
@@ -72,7 +96,7 @@ def run_dbt(paths: Paths, args: list[str]) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if done.returncode == 0:
         return
-    failed = _failures(work / "target")
+    failed = _failures(work / "target", paths.build_db)
     tail = [ln for ln in done.stdout.splitlines() if ln.strip()][-1:] or ["no output"]
     detail = "; ".join(failed[:3]) or tail[0]
     raise UserError(f"dbt {args[0]} failed: {detail} (log: {work / 'logs' / 'dbt.log'})")
