@@ -50,29 +50,33 @@ def _append_thresholds(seeds: Path, rows: list[dict[str, str]]) -> None:
 class RuleHarness:
     """A copied dbt project and a fresh build database holding the fixture observations."""
 
-    def __init__(self, workdir: Path, extra_thresholds: list[dict[str, str]]) -> None:
+    def __init__(
+        self, workdir: Path, extra_thresholds: list[dict[str, str]], stand_in: bool = True
+    ) -> None:
         self.project = workdir / "dbt_project"
         shutil.copytree(
             pipeline_build.PROJECT_DIR, self.project, ignore=shutil.ignore_patterns("target")
         )
         _append_thresholds(self.project / "seeds", extra_thresholds)
         validate_alert_config(self.project / "seeds")  # the test's override rows are legal
-        model = self.project / OBSERVATIONS_MODEL
-        model.write_text(_fixture_observations_model(model.read_text(encoding="utf-8")))
+        if stand_in:  # else the real model runs, on upstream tables the test creates
+            model = self.project / OBSERVATIONS_MODEL
+            model.write_text(_fixture_observations_model(model.read_text(encoding="utf-8")))
         self.home: Paths = paths(workdir / "home")
         self.home.home.mkdir(parents=True)
 
     def load(self, observations: list[Observation]) -> None:
+        self.table(FIXTURE_TABLE, OBSERVATION_COLUMNS, [o.row() for o in observations])
+
+    def table(self, name: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """Create `schema.table` (columns as "name type") in the build database with `rows`."""
         con = duckdb.connect(str(self.home.build_db))
         try:
-            con.execute("create schema if not exists fixture")
-            con.execute(
-                f"create or replace table {FIXTURE_TABLE} ({', '.join(OBSERVATION_COLUMNS)})"
-            )
-            marks = ", ".join("?" * len(OBSERVATION_COLUMNS))
-            con.executemany(
-                f"insert into {FIXTURE_TABLE} values ({marks})", [o.row() for o in observations]
-            )
+            con.execute(f"create schema if not exists {name.split('.')[0]}")
+            con.execute(f"create or replace table {name} ({', '.join(columns)})")
+            if rows:
+                marks = ", ".join("?" * len(columns))
+                con.executemany(f"insert into {name} values ({marks})", rows)
         finally:
             con.close()
 
@@ -82,7 +86,7 @@ class RuleHarness:
             pipeline_build.run_dbt(self.home, list(args))
 
     def build(self) -> None:
-        """Seeds, the stand-in observations view and fct_alerts, with the data tests whose
+        """Seeds, the observations view (stand-in or real) and fct_alerts, with the tests whose
         parents are all among them (fct_alerts' contract and uniqueness included). The dbt
         unit tests of fct_alerts run in the real build; left out here, so a defect shows as
         the failing cases rather than as one failed build."""
@@ -92,9 +96,12 @@ class RuleHarness:
         )  # fmt: skip
 
     def alerts(self) -> list[dict]:
+        return self.query("select * from marts.fct_alerts order by entity_id, period_start")
+
+    def query(self, sql: str) -> list[dict]:
         con = duckdb.connect(str(self.home.build_db), read_only=True)
         try:
-            cursor = con.execute("select * from marts.fct_alerts order by entity_id, period_start")
+            cursor = con.execute(sql)
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         finally:

@@ -123,6 +123,24 @@ def _levels(actual: dict[str, set[Alert]], case_id: str) -> set[tuple[str, str, 
     return {(a.rule_id, a.period_start.isoformat()[:7], a.level) for a in actual[case_id]}
 
 
+def test_every_threshold_row_has_its_boundary_cases() -> None:
+    """Below, at and above for each row (twice for a city-wide row of a district rule: in a
+    plain district and in the override district; twice per pct_of_* basis: two bases)."""
+    labels = [case.label for case in GENERATED]
+    for t in SEEDS.thresholds:
+        rule = SEEDS.rule(t.rule_id)
+        places = 2 if rule.geo_level == "district" and t.district is None else 1
+        bases = 1 if rule.basis == "absolute" else 2
+        prefix = f"{t.rule_id}[{t.district or 'all'}].{t.level} "
+        assert sum(label.startswith(prefix) for label in labels) == 3 * places * bases, prefix
+
+
+def test_the_whole_run_matches_the_reference(actual: dict[str, set[Alert]]) -> None:
+    got = set().union(*actual.values())
+    assert got == reference_alerts(SEEDS, BOOK.observations())
+    assert len(got) > 150  # a harness raising nothing would match an empty reference
+
+
 @pytest.mark.parametrize("case", GENERATED, ids=lambda case: case.label)
 def test_generated_case_matches_the_reference(case, actual: dict[str, set[Alert]]) -> None:
     assert actual[case.case_id] == reference_alerts(SEEDS, case.observations)
@@ -190,11 +208,9 @@ def _runs(actual: dict[str, set[Alert]], case_id: str) -> list[tuple[str, int, s
     )
 
 
-def test_sustained_momentum_alerts_from_the_third_month() -> None:
-    assert SEEDS.rule("price_momentum_sustained").persistence == 3
-
-
-def test_sustained_momentum_runs(actual: dict[str, set[Alert]]) -> None:
+def test_sustained_momentum_alerts_from_the_third_month_running(
+    actual: dict[str, set[Alert]],
+) -> None:
     assert _runs(actual, SUSTAINED_3) == [("2022-08", 3, "2022-06")]
     assert _runs(actual, SUSTAINED_4) == [("2022-08", 3, "2022-06"), ("2022-09", 4, "2022-06")]
     assert _runs(actual, SUSTAINED_BROKEN) == []  # 100.5 is not above 100.5: the run breaks
@@ -218,7 +234,7 @@ def test_explanation_carries_the_numbers(rows: list[dict]) -> None:
 
 
 def test_alert_id_is_a_hash_of_rule_area_entity_and_month(rows: list[dict]) -> None:
-    assert len(rows) > 100
+    assert len(rows) > 150
     for row in rows:
         key = f"{row['rule_id']}|{row['geo_code']}|{row['entity_id']}|{row['period_start']}"
         assert row["alert_id"] == hashlib.md5(key.encode()).hexdigest()
