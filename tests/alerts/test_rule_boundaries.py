@@ -17,6 +17,7 @@ import pytest
 
 import housewatch.pipeline.build as pipeline_build
 from tests.alerts.rule_cases import (
+    Case,
     CaseBook,
     Place,
     boundary_cases,
@@ -48,7 +49,7 @@ GENERATED = [
 MONTH = dt.date(2022, 6, 1)
 
 
-def _literal(rule_id: str, values: list[float], place: Place = PLAIN, **kwargs) -> str:
+def _literal(rule_id: str, values: list[float], place: Place = PLAIN, **kwargs: float) -> str:
     rule = SEEDS.rule(rule_id)
     label = f"literal {rule_id} {values} {kwargs}"
     return BOOK.add(label, rule, values, MONTH, place_for(rule, place), **kwargs).case_id
@@ -131,7 +132,7 @@ def test_every_threshold_row_has_its_boundary_cases() -> None:
         rule = SEEDS.rule(t.rule_id)
         places = 2 if rule.geo_level == "district" and t.district is None else 1
         bases = 1 if rule.basis == "absolute" else 2
-        prefix = f"{t.rule_id}[{t.district or 'all'}].{t.level} "
+        prefix = f"{t.rule_id}[{t.district or 'all'}].{t.level} {t.comparator}{t.value:g} "
         assert sum(label.startswith(prefix) for label in labels) == 3 * places * bases, prefix
 
 
@@ -142,7 +143,7 @@ def test_the_whole_run_matches_the_reference(actual: dict[str, set[Alert]]) -> N
 
 
 @pytest.mark.parametrize("case", GENERATED, ids=lambda case: case.label)
-def test_generated_case_matches_the_reference(case, actual: dict[str, set[Alert]]) -> None:
+def test_generated_case_matches_the_reference(case: Case, actual: dict[str, set[Alert]]) -> None:
     assert actual[case.case_id] == reference_alerts(SEEDS, case.observations)
 
 
