@@ -37,6 +37,8 @@ INDICATORS: dict[str, tuple[str, frozenset[str]]] = {
     ),
     "filed_price_max_ratio_pct": ("int_new_home__contracts_current", frozenset({"district"})),
     "filed_price_min_ratio_pct": ("int_new_home__contracts_current", frozenset({"district"})),
+    "source_records_vs_trailing_pct": ("fct_data_quality", frozenset({"city"})),
+    "source_quarantine_share_pct": ("fct_data_quality", frozenset({"city"})),
 }
 DIRECTIONS = {"high": (">", ">="), "low": ("<", "<=")}
 BASES = ("absolute", "pct_of_upper_bound", "pct_of_lower_bound")

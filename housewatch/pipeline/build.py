@@ -79,6 +79,7 @@ def build(paths: Paths, full_refresh: bool = False) -> BuildResult:
     validate_alert_config(PROJECT_DIR / "seeds")  # a broken rule file fails before dbt runs
     with pipeline_lock(paths):
         landing.ensure_empty_partitions(paths, list(contracts().values()))
+        landing.export_ledger(paths)  # the batch ledger, for the data-quality marts
         t0 = time.perf_counter()
         run_dbt(paths, ["build", *(["--full-refresh"] if full_refresh else [])])
         t1 = time.perf_counter()

@@ -143,6 +143,7 @@ alerts as (
             when 'institution' then runs.entity_name
             when 'parcel' then concat(runs.geo_name, ' ', runs.entity_id)
             when 'project' then concat(runs.geo_name, ' ', runs.entity_name)
+            when 'source' then concat('数据源 ', runs.entity_name)
             else runs.geo_name
         end as place_label
     from runs
