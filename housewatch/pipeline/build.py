@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from housewatch.alerts.config import validate_alert_config
+from housewatch.alerts.flex import validate_concentration_flex
 from housewatch.errors import UserError
 from housewatch.lock import pipeline_lock
 from housewatch.pipeline.dictionary import write_dictionary
@@ -77,6 +78,7 @@ def run_dbt(paths: Paths, args: list[str]) -> None:
 
 def build(paths: Paths, full_refresh: bool = False) -> BuildResult:
     validate_alert_config(PROJECT_DIR / "seeds")  # a broken rule file fails before dbt runs
+    validate_concentration_flex(PROJECT_DIR / "seeds")
     with pipeline_lock(paths):
         landing.ensure_empty_partitions(paths, list(contracts().values()))
         landing.export_ledger(paths)  # the batch ledger, for the data-quality marts
