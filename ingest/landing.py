@@ -7,6 +7,7 @@ directories, a renamed batch the ledger never committed) is removed by `recover`
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -14,8 +15,10 @@ from pathlib import Path
 import polars as pl
 
 from housewatch.settings import Paths
+from ingest.ledger import Ledger
 from ingest.schemas import Contract
 
+LEDGER_EXPORT = "_ledger/batches.parquet"  # under landing; read by the dbt source ledger_batches
 EMPTY_BATCH = "empty"  # a zero-row partition per source so readers always find the schema
 _DTYPES: dict[str, pl.DataType] = {
     "string": pl.String(), "enum": pl.String(), "district": pl.String(), "pii": pl.String(),
@@ -117,3 +120,35 @@ def existing_hashes(paths: Paths, source: str) -> set[str]:
         return set()
     hashes = pl.scan_parquet(files).select("_record_hash").collect().get_column("_record_hash")
     return set(hashes.to_list())
+
+
+_LEDGER_SCHEMA: dict[str, pl.DataType] = {
+    "batch_id": pl.String(), "file": pl.String(), "file_name": pl.String(),
+    "content_hash": pl.String(), "size_bytes": pl.Int64(), "source": pl.String(),
+    "profile": pl.String(), "format": pl.String(), "encoding": pl.String(), "read": pl.Int64(),
+    "loaded": pl.Int64(), "quarantined": pl.Int64(), "duplicates": pl.Int64(),
+    "blank_rows": pl.Int64(), "reasons": pl.String(), "status": pl.String(),
+    "message": pl.String(), "started_at": pl.String(), "finished_at": pl.String(),
+}  # fmt: skip
+
+
+def ledger_export_file(paths: Paths) -> Path:
+    return paths.landing / LEDGER_EXPORT
+
+
+def export_ledger(paths: Paths) -> Path:
+    """Snapshot the batch ledger as Parquet under landing, so the warehouse can account for what
+    was read, loaded and quarantined per file without opening the SQLite file the loader writes.
+
+    Every batch is exported (rejected and failed ones too); `reasons` stays a JSON object.
+    """
+    batches = Ledger(paths.ledger).batches() if paths.ledger.exists() else []
+    rows = [
+        {k: v for k, v in b.to_dict().items() if k in _LEDGER_SCHEMA}
+        | {"reasons": json.dumps(b.reasons, ensure_ascii=False, sort_keys=True)}
+        for b in batches
+    ]
+    frame = pl.DataFrame(rows, schema=_LEDGER_SCHEMA)
+    final = ledger_export_file(paths)
+    os.replace(_write_atomic(frame, final), final)
+    return final

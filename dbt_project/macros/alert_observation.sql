@@ -1,6 +1,7 @@
 {#
     One indicator's rows for int_alerts__observations: the entity columns come from its kind
-    (an area, a bank, a parcel, a project, a pseudonymised buyer), so each indicator states only what it measures.
+    (an area, a bank, a parcel, a project, a pseudonymised buyer, a data source), so each indicator states only what it
+    measures. A data source is judged city-wide (geo_code from a `city` relation in from_sql).
 #}
 {% macro alert_observation(indicator, kind, from_sql, value, alias, upper='null', lower='null', sample='1.0', grain='month') -%}
     select
@@ -59,6 +60,17 @@
         'project' as entity_type,
         {{ alias }}.project_id as entity_id,
         {{ alias }}.project_name as entity_name,
+        cast(null as string) as institution_id,
+        cast(null as string) as parcel_id,
+    {%- elif kind == 'source' %}
+        {{ alias }}.period_start,
+        'city' as geo_level,
+        city.geo_code,
+        city.geo_name,
+        cast(null as string) as district_code,
+        'source' as entity_type,
+        {{ alias }}.data_source as entity_id,
+        {{ alias }}.data_source_name_zh as entity_name,
         cast(null as string) as institution_id,
         cast(null as string) as parcel_id,
     {%- else %}

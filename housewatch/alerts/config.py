@@ -47,6 +47,8 @@ INDICATORS: dict[str, tuple[str, frozenset[str]]] = {
     "resale_holding_months": ("int_alerts__purchases", _DISTRICT),
     "buyer_purchases_6m": ("int_alerts__purchases", _DISTRICT),
     "project_unsold_share_pct": ("int_alerts__project_stock", _DISTRICT),
+    "source_records_vs_trailing_pct": ("fct_data_quality", frozenset({"city"})),
+    "source_quarantine_share_pct": ("fct_data_quality", frozenset({"city"})),
 }
 DIRECTIONS = {"high": (">", ">="), "low": ("<", "<=")}
 BASES = ("absolute", "pct_of_upper_bound", "pct_of_lower_bound")

@@ -24,8 +24,10 @@ targets as (
 ),
 
 loaded as (
-    select string_agg(distinct batch_id, ', ') as batches
-    from {{ ref('stg_reference__control_targets') }}
+    -- the file(s) the bureau's targets were loaded from, by their batches in the ledger
+    select string_agg(distinct coalesce(batches.file_name, targets.batch_id), ', ') as files
+    from {{ ref('stg_reference__control_targets') }} as targets
+    left join {{ ref('stg_ledger__batches') }} as batches on batches.batch_id = targets.batch_id
 )
 
 select
@@ -33,7 +35,7 @@ select
     indexed.target_year,
     indexed.target_market,
     concat(
-        'control targets (ref_control_targets, batch ', coalesce(loaded.batches, 'none loaded'),
+        'control targets (', coalesce(loaded.files, 'no file loaded'),
         ') have no ', indexed.target_market, ' row for ', indexed.district_code, ' ',
         indexed.district_name, ' ', cast(indexed.target_year as string),
         ': add it to the bureau''s control_targets file and load it'

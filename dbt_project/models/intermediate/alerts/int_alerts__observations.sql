@@ -305,6 +305,10 @@ observations as (
     {{ alert_observation('filed_price_min_ratio_pct', 'project', 'project_months',
                          'project_months.min_ratio_pct', alias='project_months',
                          sample='project_months.contracts') }}
+
+    union all
+
+    select * from {{ ref('int_alerts__data_quality') }}
 )
 
 select

@@ -177,6 +177,7 @@ alerts as (
             when 'parcel' then concat(runs.geo_name, ' ', runs.entity_id)
             when 'project' then concat(runs.geo_name, ' ', runs.entity_name)
             when 'buyer' then concat(runs.geo_name, ' ', runs.entity_name)
+            when 'source' then concat('数据源 ', runs.entity_name)
             else runs.geo_name
         end as place_label
     from runs

@@ -1,6 +1,7 @@
 {#
     Per bank and month: real-estate and personal-housing loan shares of all loans against the
-    caps of the bank's tier, the share of each cap used, and the month's new mortgages.
+    caps of the bank's tier in force (base cap + regional flex), the share of each cap used, and
+    the month's new mortgages.
 #}
 with
 
@@ -24,6 +25,8 @@ monthly as (
         personal_housing_share_pct,
         re_loan_cap_pct,
         personal_housing_cap_pct,
+        re_loan_flex_pp,
+        personal_housing_flex_pp,
         regional_flex_pp,
         re_loan_cap_used_pct,
         personal_housing_cap_used_pct,
@@ -54,6 +57,8 @@ select
     personal_housing_share_pct,
     re_loan_cap_pct,
     personal_housing_cap_pct,
+    re_loan_flex_pp,
+    personal_housing_flex_pp,
     regional_flex_pp,
     re_loan_cap_used_pct,
     personal_housing_cap_used_pct,
