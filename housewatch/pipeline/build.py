@@ -16,6 +16,7 @@ from pathlib import Path
 
 from housewatch.alerts.config import validate_alert_config
 from housewatch.errors import UserError
+from housewatch.evaluation.config import validate_evaluation_config
 from housewatch.lock import pipeline_lock
 from housewatch.pipeline.dictionary import write_dictionary
 from housewatch.pipeline.publish import publish
@@ -77,6 +78,7 @@ def run_dbt(paths: Paths, args: list[str]) -> None:
 
 def build(paths: Paths, full_refresh: bool = False) -> BuildResult:
     validate_alert_config(PROJECT_DIR / "seeds")  # a broken rule file fails before dbt runs
+    validate_evaluation_config(PROJECT_DIR / "seeds")  # so do broken weights or bands
     with pipeline_lock(paths):
         landing.ensure_empty_partitions(paths, list(contracts().values()))
         t0 = time.perf_counter()
