@@ -27,7 +27,8 @@ totals as (
         sum(weight) as weight_total,
         sum(case when is_missing then 0.0 else weight end) as weight_scored,
         sum(weighted_score) as weighted_score_sum,
-        sum(weighted_score) / nullif(sum(case when is_missing then 0.0 else weight end), 0) as total_score
+        -- to 4 decimals: float noise must not push a 2.6 under the 2.6 cut-off or a 3 over 3
+        round(sum(weighted_score) / nullif(sum(case when is_missing then 0.0 else weight end), 0), 4) as total_score
     from items
     group by period_quarter, period_year, quarter_label, district_code, district_name
 ),
