@@ -201,7 +201,9 @@ def _bands(seeds_dir: Path, indicators: list[tuple[_Row, Validity]]) -> None:
         covered.add(code)
     for row, _ in indicators:
         if row.get("indicator_code") not in covered:
-            raise row.fail(f"indicator {row.get('indicator_code')} has no score bands in {BANDS_FILE}")
+            raise row.fail(
+                f"indicator {row.get('indicator_code')} has no score bands in {BANDS_FILE}"
+            )
 
 
 def _health(seeds_dir: Path) -> None:
@@ -211,7 +213,10 @@ def _health(seeds_dir: Path) -> None:
             raise row.fail("health_code, label_zh and label_en must all be filled in")
         low = _number(row, "min_score", required=False)
         high = _number(row, "max_score", required=False)
-        low, high = (float("-inf") if low is None else low), (float("inf") if high is None else high)
+        low, high = (
+            (float("-inf") if low is None else low),
+            (float("inf") if high is None else high),
+        )
         if low >= high:
             raise row.fail(f"min_score {low:g} is not below max_score {high:g}")
         valid = _validity(row)
@@ -225,7 +230,9 @@ def _items(seeds_dir: Path) -> None:
     rows: list[tuple[_Row, Validity]] = []
     for row in _read(seeds_dir, ITEMS_FILE, ITEM_COLUMNS):
         if row.get("item_code") not in ITEMS:
-            raise row.fail(f"unknown item_code '{row.get('item_code')}' (known: {', '.join(ITEMS)})")
+            raise row.fail(
+                f"unknown item_code '{row.get('item_code')}' (known: {', '.join(ITEMS)})"
+            )
         if row.get("geo_level") not in ("district", "urban"):
             raise row.fail(f"geo_level '{row.get('geo_level')}' must be district or urban")
         rows.append((row, _validity(row)))
