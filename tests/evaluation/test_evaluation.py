@@ -81,7 +81,8 @@ def _observed(
     where = f"period_grain = 'quarter' and geo_code = '{district}' and period_start = '{quarter}'"
     alerts = one(
         f"select count(*) from fct_alerts where district_code = '{district}'"
-        f" and level in ('red', 'orange') and period_start in ({', '.join(repr(str(m)) for m in months)})"
+        f" and level in ('red', 'orange')"
+        f" and period_start in ({', '.join(repr(str(m)) for m in months)})"
     )
     return {
         "new_home_yoy_vs_control": (index("new_home", "yoy_index"), *band("新建商品住宅")),
@@ -101,7 +102,8 @@ def _observed(
         "resale_yoy_vs_control": (index("resale", "yoy_index"), *band("二手住宅")),
         "land_premium_rate": (
             one(
-                f"select premium_rate_pct from fct_land_market where {where} and use_group = 'residential'"
+                f"select premium_rate_pct from fct_land_market where {where}"
+                " and use_group = 'residential'"
             ),
             None,
             None,
@@ -167,12 +169,14 @@ def test_district_quarter_recomputed_from_the_marts_inputs(built, district, quar
     scores, total = _recompute(home, SEEDS, district, quarter)
     items = _query(
         home,
-        f"select indicator_code, score from fct_district_evaluation_items where district_code = '{district}' and period_quarter = '{quarter}'",
+        "select indicator_code, score from fct_district_evaluation_items"
+        f" where district_code = '{district}' and period_quarter = '{quarter}'",
     )
     assert dict(items.rows()) == scores
     evaluation = _query(
         home,
-        f"select total_score, items_scored from fct_district_evaluation where district_code = '{district}' and period_quarter = '{quarter}'",
+        "select total_score, items_scored from fct_district_evaluation"
+        f" where district_code = '{district}' and period_quarter = '{quarter}'",
     )
     assert evaluation["total_score"][0] == pytest.approx(total, abs=1e-4)
     assert evaluation["items_scored"][0] == sum(s is not None for s in scores.values())
@@ -183,7 +187,8 @@ def test_first_year_yoy_is_missing_and_visible_not_scored(built):
     rows = _query(
         home,
         "select district_code, is_missing, missing_reason, score, weighted_score, explanation_zh"
-        " from fct_district_evaluation_items where period_year = 2020 and indicator_code = 'new_home_yoy_vs_control'",
+        " from fct_district_evaluation_items"
+        " where period_year = 2020 and indicator_code = 'new_home_yoy_vs_control'",
     )
     assert rows.height == 40  # 10 districts × 4 quarters, none dropped
     assert rows["missing_reason"].unique().to_list() == ["no_data"]
@@ -204,7 +209,8 @@ def test_price_surge_scores_worst_on_the_control_target_in_q2_q3(built, quarter)
     assert _event(sample, "price_surge")["district_code"] == SURGE_DISTRICT
     items = _query(
         home,
-        "select district_code, observed_value, score, explanation_zh from fct_district_evaluation_items"
+        "select district_code, observed_value, score, explanation_zh"
+        " from fct_district_evaluation_items"
         f" where indicator_code = 'new_home_yoy_vs_control' and period_quarter = '{quarter}'"
         " order by observed_value desc",
     )
@@ -214,7 +220,8 @@ def test_price_surge_scores_worst_on_the_control_target_in_q2_q3(built, quarter)
     assert "突破调控目标上限" in surge["explanation_zh"]
     rank = _query(
         home,
-        f"select district_rank from fct_district_evaluation where period_quarter = '{quarter}' and district_code = '{SURGE_DISTRICT}'",
+        "select district_rank from fct_district_evaluation"
+        f" where period_quarter = '{quarter}' and district_code = '{SURGE_DISTRICT}'",
     )
     assert rank.item() >= 8  # among the three least healthy districts of ten
 
@@ -223,8 +230,9 @@ def test_price_surge_fails_the_2021_new_home_control_item(built):
     _, home = built
     item = _query(
         home,
-        "select passed, observed_value, target_upper, evidence_zh from fct_district_assessment_items"
-        f" where assessment_year = 2021 and geo_code = '{SURGE_DISTRICT}' and item_code = 'new_home_index_control'",
+        "select passed, observed_value, target_upper, evidence_zh"
+        f" from fct_district_assessment_items where assessment_year = 2021"
+        f" and geo_code = '{SURGE_DISTRICT}' and item_code = 'new_home_index_control'",
     ).row(0, named=True)
     assert item["passed"] is False
     assert item["observed_value"] > item["target_upper"]
@@ -232,7 +240,8 @@ def test_price_surge_fails_the_2021_new_home_control_item(built):
     assert item["evidence_zh"].endswith("高于上限，未通过")
     overall = _query(
         home,
-        f"select overall_passed, failed_items from fct_district_assessment where assessment_year = 2021 and geo_code = '{SURGE_DISTRICT}'",
+        "select overall_passed, failed_items from fct_district_assessment"
+        f" where assessment_year = 2021 and geo_code = '{SURGE_DISTRICT}'",
     ).row(0)
     assert overall[0] is False and "new_home_index_control" in overall[1]
 
@@ -243,8 +252,9 @@ def test_planted_parcels_at_the_cap_are_evidence_of_a_compliant_year(built, kind
     event = _event(sample, kind)
     item = _query(
         home,
-        "select passed, evidence_keys, evidence_key_count, evidence_zh from fct_district_assessment_items"
-        f" where assessment_year = 2021 and geo_code = '{event['district_code']}' and item_code = 'land_price_cap'",
+        "select passed, evidence_keys, evidence_key_count, evidence_zh"
+        " from fct_district_assessment_items where assessment_year = 2021"
+        f" and geo_code = '{event['district_code']}' and item_code = 'land_price_cap'",
     ).row(0, named=True)
     assert item["passed"] is True  # at the cap, not above it
     assert event["entity_ids"] in item["evidence_keys"].split(";")
@@ -268,15 +278,17 @@ def test_plan_table1_rows_are_for_urban_area_and_judge_cumulative_progress(built
     _, home = built
     rows = _query(
         home,
-        "select geo_code, item_code, observed_value, target_lower, passed from fct_district_assessment_items"
+        "select geo_code, item_code, observed_value, target_lower, passed"
+        " from fct_district_assessment_items"
         " where item_family = 'plan_table1' and assessment_year = 2021",
     )
     assert set(rows["geo_code"]) == {"320600U"}
     area = rows.filter(pl.col("item_code") == "plan_new_commodity_housing_area").row(0, named=True)
     sold = _query(
         home,
-        "select area_sqm / 10000 from fct_new_home_sales where period_grain = 'year' and geo_level = 'urban'"
-        " and band_type = 'all' and period_start = '2021-01-01'",
+        "select area_sqm / 10000 from fct_new_home_sales"
+        " where period_grain = 'year' and geo_level = 'urban' and band_type = 'all'"
+        " and period_start = '2021-01-01'",
     ).item()
     assert area["observed_value"] == pytest.approx(sold)
     assert area["target_lower"] == pytest.approx(3375 * 0.2)  # one fifth of the plan period elapsed
@@ -292,9 +304,9 @@ def test_changing_a_weight_in_the_seed_changes_the_total(built, tmp_path, monkey
     path = project / "seeds" / "evaluation_indicators.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
     new = {
-        "new_home_yoy_vs_control": "0.45", "new_home_qoq_momentum": "0.15", "months_of_supply": "0.15",
-        "new_home_volume_yoy": "0.05", "resale_yoy_vs_control": "0.10", "land_premium_rate": "0.05",
-        "red_orange_alerts": "0.05",
+        "new_home_yoy_vs_control": "0.45", "new_home_qoq_momentum": "0.15",
+        "months_of_supply": "0.15", "new_home_volume_yoy": "0.05",
+        "resale_yoy_vs_control": "0.10", "land_premium_rate": "0.05", "red_orange_alerts": "0.05",
     }  # fmt: skip
     for row in rows:
         row["weight"] = new[row["indicator_code"]]
