@@ -16,10 +16,9 @@ from pathlib import Path
 
 import duckdb
 
-from housewatch.alerts.config import validate_alert_config
-from housewatch.alerts.flex import validate_concentration_flex
 from housewatch.errors import UserError
 from housewatch.lock import pipeline_lock
+from housewatch.pipeline.checks import validate_configuration
 from housewatch.pipeline.dictionary import write_dictionary
 from housewatch.pipeline.publish import publish
 from housewatch.settings import Paths
@@ -104,8 +103,7 @@ def run_dbt(paths: Paths, args: list[str]) -> None:
 
 
 def build(paths: Paths, full_refresh: bool = False) -> BuildResult:
-    validate_alert_config(PROJECT_DIR / "seeds")  # a broken rule file fails before dbt runs
-    validate_concentration_flex(PROJECT_DIR / "seeds")
+    validate_configuration(PROJECT_DIR / "seeds")  # a broken seed fails before dbt runs
     with pipeline_lock(paths):
         landing.ensure_empty_partitions(paths, list(contracts().values()))
         landing.export_ledger(paths)  # the batch ledger, for the data-quality marts
