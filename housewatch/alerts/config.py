@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from housewatch.errors import UserError
 from ingest.geography import DEFAULT_CITY, gazetteer
@@ -20,35 +21,47 @@ RULES_FILE = "alert_rules.csv"
 THRESHOLDS_FILE = "alert_thresholds.csv"
 LEVELS_FILE = "alert_levels.csv"
 
-# Indicators int_alerts__observations computes, with the mart each is read from and the levels
-# it is observed at. A new indicator needs SQL there and a line here.
+
+class Indicator(NamedTuple):
+    """An indicator of int_alerts__observations: the model it is read from, the geography
+    levels it is observed at, the kind of entity it judges (the alert_observation kind) and
+    its period grain (month, or year for the yearly 租售比 and 房价收入比)."""
+
+    model: str
+    geo_levels: frozenset[str]
+    entity: str
+    grain: str = "month"
+
+
+# Indicators int_alerts__observations computes. A new indicator needs SQL there and a line here.
 _AREA = frozenset({"city", "urban", "district"})
 _DISTRICT = frozenset({"district"})
-INDICATORS: dict[str, tuple[str, frozenset[str]]] = {
-    "months_of_supply_12m": ("fct_housing_supply", _AREA),
-    "re_loan_share_pct": ("fct_bank_concentration", frozenset({"city"})),
-    "personal_housing_share_pct": ("fct_bank_concentration", frozenset({"city"})),
-    "land_premium_rate_pct": ("fct_land_parcels", _DISTRICT),
-    "land_lottery_parcel": ("fct_land_parcels", _DISTRICT),
-    "land_to_house_price_ratio_pct": ("fct_land_parcels", _DISTRICT),
-    "land_failed_share_pct": ("fct_land_market", _AREA),
-    "new_home_price_yoy_pct": ("fct_price_indices", _AREA),
-    "resale_price_yoy_pct": ("fct_price_indices", _AREA),
-    "new_home_price_yoy_z": ("fct_price_indices", _AREA),
-    "resale_price_yoy_z": ("fct_price_indices", _AREA),
-    "new_home_price_mom_index": ("fct_price_indices", _AREA),
-    "rent_index_yoy_pct": ("fct_price_indices", _AREA),
-    "rent_vs_guide_pct": ("fct_rental_registrations", _AREA),
-    "price_to_monthly_rent_n": ("fct_rental_yields", _AREA),
-    "price_to_income_ratio": ("fct_price_to_income", _AREA),
-    "new_home_volume_vs_trailing_pct": ("fct_new_home_sales", _AREA),
-    "filed_price_max_ratio_pct": ("int_new_home__contracts_current", _DISTRICT),
-    "filed_price_min_ratio_pct": ("int_new_home__contracts_current", _DISTRICT),
-    "resale_holding_months": ("int_alerts__purchases", _DISTRICT),
-    "buyer_purchases_6m": ("int_alerts__purchases", _DISTRICT),
-    "project_unsold_share_pct": ("int_alerts__project_stock", _DISTRICT),
-    "source_records_vs_trailing_pct": ("fct_data_quality", frozenset({"city"})),
-    "source_quarantine_share_pct": ("fct_data_quality", frozenset({"city"})),
+_CITY = frozenset({"city"})
+INDICATORS: dict[str, Indicator] = {
+    "months_of_supply_12m": Indicator("fct_housing_supply", _AREA, "area"),
+    "re_loan_share_pct": Indicator("fct_bank_concentration", _CITY, "institution"),
+    "personal_housing_share_pct": Indicator("fct_bank_concentration", _CITY, "institution"),
+    "land_premium_rate_pct": Indicator("fct_land_parcels", _DISTRICT, "parcel"),
+    "land_lottery_parcel": Indicator("fct_land_parcels", _DISTRICT, "parcel"),
+    "land_to_house_price_ratio_pct": Indicator("fct_land_parcels", _DISTRICT, "parcel"),
+    "land_failed_share_pct": Indicator("fct_land_market", _AREA, "area"),
+    "new_home_price_yoy_pct": Indicator("fct_price_indices", _AREA, "area"),
+    "resale_price_yoy_pct": Indicator("fct_price_indices", _AREA, "area"),
+    "new_home_price_yoy_z": Indicator("fct_price_indices", _AREA, "area"),
+    "resale_price_yoy_z": Indicator("fct_price_indices", _AREA, "area"),
+    "new_home_price_mom_index": Indicator("fct_price_indices", _AREA, "area"),
+    "rent_index_yoy_3m_pct": Indicator("fct_price_indices", _AREA, "area"),
+    "rent_vs_guide_pct": Indicator("fct_rental_registrations", _AREA, "area"),
+    "price_to_monthly_rent_n": Indicator("fct_rental_yields", _AREA, "area", "year"),
+    "price_to_income_ratio": Indicator("fct_price_to_income", _AREA, "area", "year"),
+    "new_home_volume_vs_trailing_pct": Indicator("fct_new_home_sales", _AREA, "area"),
+    "filed_price_max_ratio_pct": Indicator("int_new_home__contracts_current", _DISTRICT, "project"),
+    "filed_price_min_ratio_pct": Indicator("int_new_home__contracts_current", _DISTRICT, "project"),
+    "resale_holding_months": Indicator("int_alerts__purchases", _DISTRICT, "buyer"),
+    "buyer_purchases_6m": Indicator("int_alerts__purchases", _DISTRICT, "buyer"),
+    "project_unsold_share_pct": Indicator("int_alerts__project_stock", _DISTRICT, "project"),
+    "source_records_vs_trailing_pct": Indicator("fct_data_quality", _CITY, "source"),
+    "source_quarantine_share_pct": Indicator("fct_data_quality", _CITY, "source"),
 }
 DIRECTIONS = {"high": (">", ">="), "low": ("<", "<=")}
 BASES = ("absolute", "pct_of_upper_bound", "pct_of_lower_bound")
@@ -164,7 +177,7 @@ def _rules(seeds_dir: Path) -> dict[str, list[tuple[_Row, tuple[dt.date, dt.date
             raise row.fail("rule_id is empty")
         if indicator not in INDICATORS:
             raise row.fail(f"unknown indicator '{indicator}' (known: {', '.join(INDICATORS)})")
-        model, geo_levels = INDICATORS[indicator]
+        model, geo_levels = INDICATORS[indicator].model, INDICATORS[indicator].geo_levels
         if row.get("source_model") != model:
             raise row.fail(
                 f"indicator {indicator} comes from {model}, not '{row.get('source_model')}'"

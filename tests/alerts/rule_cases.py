@@ -5,9 +5,9 @@ rule or a changed threshold is tested without editing a test."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
+from housewatch.alerts.config import INDICATORS
 from ingest.geography import DEFAULT_CITY, gazetteer
 from tests.alerts.rule_reference import (
     Observation,
@@ -32,11 +32,14 @@ OVERRIDE_DELAY = 12  # months after the city-wide row that a test override row t
 CITY_NAME = "全市"
 
 
-def indicator_kinds(observations_sql: str) -> dict[str, str]:
-    """Indicator → entity kind (area, institution, parcel, project), read from the
-    alert_observation(...) calls of int_alerts__observations.sql."""
-    calls = re.findall(r"alert_observation\(\s*'(\w+)',\s*'(\w+)'", observations_sql)
-    return dict(calls)
+def indicator_kinds() -> dict[str, str]:
+    """Indicator → entity kind (area, institution, parcel, project, buyer, source)."""
+    return {code: indicator.entity for code, indicator in INDICATORS.items()}
+
+
+def indicator_grains() -> dict[str, str]:
+    """Indicator → period grain (month or year)."""
+    return {code: indicator.grain for code, indicator in INDICATORS.items()}
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class CaseBook:
 
     seeds: Seeds
     kinds: dict[str, str]
+    grains: dict[str, str] = field(default_factory=indicator_grains)
     cases: list[Case] = field(default_factory=list)
 
     def add(
@@ -92,7 +96,8 @@ class CaseBook:
         """An entity observed on `rule`'s indicator for consecutive months from `first_month`;
         a None value skips that month (no observation)."""
         case = Case(f"c{len(self.cases):04d}", label)
-        kind = self.kinds[rule.indicator]
+        kind, grain = self.kinds[rule.indicator], self.grains[rule.indicator]
+        step = 12 if grain == "year" else 1
         for offset, value in enumerate(values):
             if value is None:
                 continue
@@ -105,11 +110,12 @@ class CaseBook:
                     place.geo_code,
                     place.geo_name,
                     place.district_code,
-                    add_months(first_month, offset),
+                    add_months(first_month, offset * step),
                     value,
                     upper,
                     lower,
                     sample,
+                    grain,
                 )
             )
         self.cases.append(case)

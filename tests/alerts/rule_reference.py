@@ -128,11 +128,12 @@ class Observation:
     upper_bound_value: float | None
     lower_bound_value: float | None
     sample_size: float | None
+    grain: str = "month"
 
     def row(self) -> tuple:
         return (
-            self.indicator, self.period_start, self.geo_level, self.geo_code, self.geo_name,
-            self.district_code, self.kind, self.entity_id, f"测试 {self.entity_id}",
+            self.indicator, self.grain, self.period_start, self.geo_level, self.geo_code,
+            self.geo_name, self.district_code, self.kind, self.entity_id, f"测试 {self.entity_id}",
             self.entity_id if self.kind == "institution" else None,
             self.entity_id if self.kind == "parcel" else None,
             self.observed_value, self.upper_bound_value, self.lower_bound_value, self.sample_size,
@@ -140,9 +141,9 @@ class Observation:
 
 
 OBSERVATION_COLUMNS = (
-    "indicator varchar", "period_start date", "geo_level varchar", "geo_code varchar",
-    "geo_name varchar", "district_code varchar", "entity_type varchar", "entity_id varchar",
-    "entity_name varchar", "institution_id varchar", "parcel_id varchar",
+    "indicator varchar", "period_grain varchar", "period_start date", "geo_level varchar",
+    "geo_code varchar", "geo_name varchar", "district_code varchar", "entity_type varchar",
+    "entity_id varchar", "entity_name varchar", "institution_id varchar", "parcel_id varchar",
     "observed_value double", "upper_bound_value double", "lower_bound_value double",
     "sample_size double",
 )  # fmt: skip
@@ -209,6 +210,7 @@ def judge(seeds: Seeds, rule: Rule, obs: Observation) -> tuple[str, float] | Non
 def reference_alerts(seeds: Seeds, observations: list[Observation]) -> set[Alert]:
     """What fct_alerts must hold for these observations."""
     fired: dict[tuple[str, str], list[tuple[dt.date, str, float]]] = {}
+    step = {obs.entity_id: 12 if obs.grain == "year" else 1 for obs in observations}
     for obs in observations:
         for rule in seeds.rules:
             if rule.indicator != obs.indicator or rule.geo_level != obs.geo_level:
@@ -224,7 +226,7 @@ def reference_alerts(seeds: Seeds, observations: list[Observation]) -> set[Alert
         persistence = seeds.rule(rule_id).persistence
         run_start, previous, running = None, None, 0
         for period, level, threshold in sorted(months):
-            if previous is not None and add_months(previous, 1) == period:
+            if previous is not None and add_months(previous, step[entity_id]) == period:
                 running += 1
             else:
                 run_start, running = period, 1

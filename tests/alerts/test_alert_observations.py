@@ -37,7 +37,7 @@ UPSTREAM: dict[str, tuple[str, ...]] = {
     "marts.fct_price_indices": (
         "market varchar", "is_headline boolean", "band varchar", "period_grain varchar",
         "period_start date", "geo_level varchar", "geo_code varchar", "geo_name varchar",
-        "yoy_index double", "mom_index double", "n bigint",
+        "yoy_index double", "yoy_index_3m double", "mom_index double", "n bigint",
     ),
     "marts.fct_new_home_sales": (
         "period_grain varchar", "band_type varchar", "period_start date", "geo_level varchar",
@@ -51,6 +51,40 @@ UPSTREAM: dict[str, tuple[str, ...]] = {
     "marts.dim_control_targets": (
         "market varchar", "district_code varchar", "target_year integer",
         "target_max_pct double", "target_min_pct double",
+    ),
+    "marts.fct_rental_registrations": (
+        "period_grain varchar", "period_start date", "geo_level varchar", "geo_code varchar",
+        "geo_name varchar", "rent_vs_guide_pct double", "registrations bigint",
+    ),
+    "marts.fct_rental_yields": (
+        "period_grain varchar", "period_start date", "geo_level varchar", "geo_code varchar",
+        "geo_name varchar", "price_to_monthly_rent_n double", "matched_communities bigint",
+    ),
+    "marts.fct_price_to_income": (
+        "period_grain varchar", "period_start date", "geo_level varchar", "geo_code varchar",
+        "geo_name varchar", "price_to_income_small_ratio double",
+    ),
+    "marts.fct_land_market": (
+        "period_grain varchar", "use_group varchar", "period_start date", "geo_level varchar",
+        "geo_code varchar", "geo_name varchar", "failed_share_pct double",
+        "parcels_offered bigint",
+    ),
+    "intermediate.int_alerts__purchases": (
+        "market varchar", "sign_month date", "sign_date date", "buyer_key varchar",
+        "seller_key varchar", "district_code varchar", "district_name varchar",
+        "holding_months double", "buyer_purchases_6m bigint",
+    ),
+    "intermediate.int_alerts__project_stock": (
+        "period_start date", "project_id varchar", "project_name varchar",
+        "district_code varchar", "district_name varchar", "unsold_share_pct double",
+        "permitted_units bigint", "is_district_hot boolean",
+    ),
+    "intermediate.int_alerts__data_quality": (
+        "indicator varchar", "period_grain varchar", "period_start date", "geo_level varchar",
+        "geo_code varchar", "geo_name varchar", "district_code varchar", "entity_type varchar",
+        "entity_id varchar", "entity_name varchar", "institution_id varchar",
+        "parcel_id varchar", "observed_value double", "upper_bound_value double",
+        "lower_bound_value double", "sample_size double",
     ),
 }  # fmt: skip
 

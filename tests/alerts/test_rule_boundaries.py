@@ -29,15 +29,13 @@ from tests.alerts.rule_cases import (
     validity_cases,
     with_overrides,
 )
-from tests.alerts.rule_harness import OBSERVATIONS_MODEL, RuleHarness
+from tests.alerts.rule_harness import RuleHarness
 from tests.alerts.rule_reference import Alert, Seeds, reference_alerts
 
 SHIPPED = Seeds.load(pipeline_build.PROJECT_DIR / "seeds")
 OVERRIDE, PLAIN = scenario_districts(SHIPPED)
 SEEDS, OVERRIDE_ROWS = with_overrides(SHIPPED, OVERRIDE)
-BOOK = CaseBook(
-    SEEDS, indicator_kinds((pipeline_build.PROJECT_DIR / OBSERVATIONS_MODEL).read_text())
-)
+BOOK = CaseBook(SEEDS, indicator_kinds())
 GENERATED = [
     *boundary_cases(BOOK, OVERRIDE, PLAIN),
     *persistence_cases(BOOK, PLAIN),
@@ -234,10 +232,13 @@ def test_explanation_carries_the_numbers(rows: list[dict]) -> None:
     )
 
 
-def test_alert_id_is_a_hash_of_rule_area_entity_and_month(rows: list[dict]) -> None:
+def test_alert_id_is_a_hash_of_rule_area_entity_grain_and_period(rows: list[dict]) -> None:
     assert len(rows) > 150
     for row in rows:
-        key = f"{row['rule_id']}|{row['geo_code']}|{row['entity_id']}|{row['period_start']}"
+        key = "|".join(
+            str(row[c])
+            for c in ("rule_id", "geo_code", "entity_id", "period_grain", "period_start")
+        )
         assert row["alert_id"] == hashlib.md5(key.encode()).hexdigest()
 
 

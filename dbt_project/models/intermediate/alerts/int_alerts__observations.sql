@@ -245,8 +245,10 @@ observations as (
 
     union all
 
-    {{ alert_observation('rent_index_yoy_pct', 'area', 'rent_indices',
-                         'rent_indices.yoy_index - 100', alias='rent_indices', sample='rent_indices.n') }}
+    -- rents move slowly and a district's monthly repeat-rent index is noisy: judge the
+    -- 3-month smoothed 同比
+    {{ alert_observation('rent_index_yoy_3m_pct', 'area', 'rent_indices',
+                         'rent_indices.yoy_index_3m - 100', alias='rent_indices', sample='rent_indices.n') }}
 
     union all
 

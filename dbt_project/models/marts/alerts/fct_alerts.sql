@@ -153,7 +153,10 @@ runs as (
         ) as months_running,
         min(period_start) over (
             partition by rule_id, entity_type, entity_id, period_grain, run_key
-        ) as run_start_period
+        ) as run_start_period,
+        max(period_start) over (
+            partition by rule_id, entity_type, entity_id, period_grain, run_key
+        ) as run_end_period
     from islands
 ),
 
@@ -217,6 +220,7 @@ select
     threshold_district_code,
     cast(months_running as bigint) as months_running,
     run_start_period,
+    run_end_period,
     concat(
         place_label, ' ', period_label, ' ', indicator_zh, ' ',
         {{ observed_text }}, unit_gap, unit_zh, '，',
