@@ -8,13 +8,20 @@ the same rule × district × level.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from housewatch.errors import UserError
+from housewatch.seeds import (
+    SeedRow,
+    number_of,
+    overlaps,
+    read_seed,
+    span,
+    validity_of,
+)
 from ingest.geography import DEFAULT_CITY, gazetteer
 
 RULES_FILE = "alert_rules.csv"
@@ -79,25 +86,10 @@ THRESHOLD_COLUMNS = (
 )  # fmt: skip
 LEVEL_COLUMNS = ("level", "level_zh", "level_en", "severity", "valid_from", "source")
 
-OPEN_END = dt.date.max
-
-
-@dataclass(frozen=True)
-class _Row:
-    file: str
-    number: int  # 1-based data row; the header is row 0
-    values: dict[str, str]
-
-    def get(self, column: str) -> str:
-        return (self.values.get(column) or "").strip()
-
-    def fail(self, message: str) -> UserError:
-        return UserError(f"{self.file} row {self.number}: {message}")
-
 
 @dataclass(frozen=True)
 class _Threshold:
-    row: _Row
+    row: SeedRow
     rule_id: str
     district: str  # "" = every district
     level: str
@@ -107,71 +99,20 @@ class _Threshold:
     valid_to: dt.date
 
 
-def _read(seeds_dir: Path, name: str, columns: tuple[str, ...]) -> list[_Row]:
-    path = seeds_dir / name
-    if not path.exists():
-        raise UserError(f"{name}: file missing from {seeds_dir}")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise UserError(f"{name} row 0: missing column(s) {', '.join(missing)}")
-        return [
-            _Row(name, number, values)
-            for number, values in enumerate(reader, start=1)
-            if any((v or "").strip() for v in values.values())
-        ]
-
-
-def _date(row: _Row, column: str, required: bool = True) -> dt.date:
-    text = row.get(column)
-    if not text and not required:
-        return OPEN_END
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise row.fail(f"{column} '{text}' is not a date (YYYY-MM-DD)") from None
-
-
-def _number(row: _Row, column: str) -> float:
-    text = row.get(column)
-    try:
-        return float(text)
-    except ValueError:
-        raise row.fail(f"{column} '{text}' is not a number") from None
-
-
-def _validity(row: _Row) -> tuple[dt.date, dt.date]:
-    start, end = _date(row, "valid_from"), _date(row, "valid_to", required=False)
-    if end < start:
-        raise row.fail(f"valid_to {end} is before valid_from {start}")
-    if not row.get("source"):
-        raise row.fail("source is empty (every configuration row names its source)")
-    return start, end
-
-
-def _overlaps(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
-
-
-def _span(valid: tuple[dt.date, dt.date]) -> str:
-    return f"{valid[0]}..{'' if valid[1] == OPEN_END else valid[1]}"
-
-
 def _levels(seeds_dir: Path) -> dict[str, int]:
     severity: dict[str, int] = {}
-    for row in _read(seeds_dir, LEVELS_FILE, LEVEL_COLUMNS):
+    for row in read_seed(seeds_dir, LEVELS_FILE, LEVEL_COLUMNS):
         level = row.get("level")
         if not level or level in severity:
             raise row.fail(f"level '{level}' is empty or repeated")
-        severity[level] = int(_number(row, "severity"))
-        _validity(row)
+        severity[level] = int(number_of(row, "severity"))
+        validity_of(row)
     return severity
 
 
-def _rules(seeds_dir: Path) -> dict[str, list[tuple[_Row, tuple[dt.date, dt.date]]]]:
-    rules: dict[str, list[tuple[_Row, tuple[dt.date, dt.date]]]] = {}
-    for row in _read(seeds_dir, RULES_FILE, RULE_COLUMNS):
+def _rules(seeds_dir: Path) -> dict[str, list[tuple[SeedRow, tuple[dt.date, dt.date]]]]:
+    rules: dict[str, list[tuple[SeedRow, tuple[dt.date, dt.date]]]] = {}
+    for row in read_seed(seeds_dir, RULES_FILE, RULE_COLUMNS):
         rule_id, indicator = row.get("rule_id"), row.get("indicator")
         if not rule_id:
             raise row.fail("rule_id is empty")
@@ -193,14 +134,14 @@ def _rules(seeds_dir: Path) -> dict[str, list[tuple[_Row, tuple[dt.date, dt.date
             raise row.fail(
                 f"unknown threshold_basis '{row.get('threshold_basis')}' ({', '.join(BASES)})"
             )
-        if _number(row, "persistence_months") < 1 or _number(row, "min_sample") < 0:
+        if number_of(row, "persistence_months") < 1 or number_of(row, "min_sample") < 0:
             raise row.fail("persistence_months must be ≥ 1 and min_sample ≥ 0")
-        valid = _validity(row)
+        valid = validity_of(row)
         for other, other_valid in rules.get(rule_id, []):
-            if _overlaps(valid, other_valid):
+            if overlaps(valid, other_valid):
                 raise row.fail(
-                    f"rule {rule_id} valid {_span(valid)} overlaps row {other.number}"
-                    f" ({_span(other_valid)})"
+                    f"rule {rule_id} valid {span(valid)} overlaps row {other.number}"
+                    f" ({span(other_valid)})"
                 )
         rules.setdefault(rule_id, []).append((row, valid))
     families = {row.get("rule_family") for versions in rules.values() for row, _ in versions}
@@ -229,7 +170,7 @@ def validate_alert_config(seeds_dir: Path) -> None:
     districts = {d.code for d in geography.districts} if geography else set()
 
     thresholds: list[_Threshold] = []
-    for row in _read(seeds_dir, THRESHOLDS_FILE, THRESHOLD_COLUMNS):
+    for row in read_seed(seeds_dir, THRESHOLDS_FILE, THRESHOLD_COLUMNS):
         rule_id, district = row.get("rule_id"), row.get("district_code")
         level, comparator = row.get("level"), row.get("comparator")
         if rule_id not in rules:
@@ -247,16 +188,16 @@ def validate_alert_config(seeds_dir: Path) -> None:
                 f", whose direction is {direction}"
                 f" (use {' or '.join(DIRECTIONS[direction])})"
             )
-        value = _number(row, "threshold")
-        valid = _validity(row)
+        value = number_of(row, "threshold")
+        valid = validity_of(row)
         current = _Threshold(row, rule_id, district, level, comparator, value, *valid)
         for other in thresholds:
             same = (other.rule_id, other.district, other.level) == (rule_id, district, level)
-            if same and _overlaps(valid, (other.valid_from, other.valid_to)):
+            if same and overlaps(valid, (other.valid_from, other.valid_to)):
                 scope = f"district {district}" if district else "all districts"
                 raise row.fail(
-                    f"{rule_id} × {scope} × {level} valid {_span(valid)} overlaps row"
-                    f" {other.row.number} ({_span((other.valid_from, other.valid_to))})"
+                    f"{rule_id} × {scope} × {level} valid {span(valid)} overlaps row"
+                    f" {other.row.number} ({span((other.valid_from, other.valid_to))})"
                 )
         thresholds.append(current)
 
@@ -266,7 +207,7 @@ def validate_alert_config(seeds_dir: Path) -> None:
 def _applies_together(a: _Threshold, b: _Threshold, thresholds: list[_Threshold]) -> bool:
     """Both rows can judge the same district in the same month (an override replaces the
     city-wide row of its own level only)."""
-    if not _overlaps((a.valid_from, a.valid_to), (b.valid_from, b.valid_to)):
+    if not overlaps((a.valid_from, a.valid_to), (b.valid_from, b.valid_to)):
         return False
     if a.district == b.district:
         return True
@@ -283,7 +224,7 @@ def _applies_together(a: _Threshold, b: _Threshold, thresholds: list[_Threshold]
 
 def _check_order(
     thresholds: list[_Threshold],
-    rules: dict[str, list[tuple[_Row, tuple[dt.date, dt.date]]]],
+    rules: dict[str, list[tuple[SeedRow, tuple[dt.date, dt.date]]]],
     severity: dict[str, int],
 ) -> None:
     for i, later in enumerate(thresholds):

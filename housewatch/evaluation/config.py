@@ -9,12 +9,19 @@ same key must not overlap, and every row names its source.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from housewatch.errors import UserError
+from housewatch.seeds import (
+    OPEN_END,
+    SeedRow,
+    Validity,
+    number_of,
+    overlaps,
+    read_seed,
+    validity_of,
+)
 
 INDICATORS_FILE = "evaluation_indicators.csv"
 BANDS_FILE = "evaluation_score_bands.csv"
@@ -44,7 +51,6 @@ DIRECTIONS = ("two_sided", "high_is_risk", "low_is_risk")
 BASES = ("absolute", "pct_of_target_min", "pct_of_target_max")
 SCORES = (1, 2, 3)
 WEIGHT_TOLERANCE = 1e-9
-OPEN_END = dt.date.max
 
 INDICATOR_COLUMNS = (
     "indicator_code", "name_zh", "name_en", "unit_zh", "unit_en", "display_decimals",
@@ -60,80 +66,17 @@ HEALTH_COLUMNS = (
 )  # fmt: skip
 ITEM_COLUMNS = ("item_code", "name_zh", "name_en", "geo_level", "valid_from", "valid_to", "source")
 
-Validity = tuple[dt.date, dt.date]
 
-
-@dataclass(frozen=True)
-class _Row:
-    file: str
-    number: int  # 1-based data row; the header is row 0
-    values: dict[str, str]
-
-    def get(self, column: str) -> str:
-        return (self.values.get(column) or "").strip()
-
-    def fail(self, message: str) -> UserError:
-        return UserError(f"{self.file} row {self.number}: {message}")
-
-
-def _read(seeds_dir: Path, name: str, columns: tuple[str, ...]) -> list[_Row]:
-    path = seeds_dir / name
-    if not path.exists():
-        raise UserError(f"{name}: file missing from {seeds_dir}")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise UserError(f"{name} row 0: missing column(s) {', '.join(missing)}")
-        return [
-            _Row(name, number, values)
-            for number, values in enumerate(reader, start=1)
-            if any((v or "").strip() for v in values.values())
-        ]
-
-
-def _number(row: _Row, column: str, required: bool = True) -> float | None:
-    text = row.get(column)
-    if not text and not required:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise row.fail(f"{column} '{text}' is not a number") from None
-
-
-def _validity(row: _Row) -> Validity:
-    dates = []
-    for column in ("valid_from", "valid_to"):
-        text = row.get(column)
-        if not text and column == "valid_to":
-            dates.append(OPEN_END)
-            continue
-        try:
-            dates.append(dt.date.fromisoformat(text))
-        except ValueError:
-            raise row.fail(f"{column} '{text}' is not a date (YYYY-MM-DD)") from None
-    if dates[1] < dates[0]:
-        raise row.fail(f"valid_to {dates[1]} is before valid_from {dates[0]}")
-    if not row.get("source"):
-        raise row.fail("source is empty (every configuration row names its source)")
-    return dates[0], dates[1]
-
-
-def _overlaps(a: Validity, b: Validity) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
-
-
-def _no_overlap(rows: list[tuple[_Row, Validity]], key: str) -> None:
+def _no_overlap(rows: list[tuple[SeedRow, Validity]], key: str) -> None:
     for i, (row, valid) in enumerate(rows):
         for other, other_valid in rows[:i]:
-            if other.get(key) == row.get(key) and _overlaps(valid, other_valid):
+            if other.get(key) == row.get(key) and overlaps(valid, other_valid):
                 raise row.fail(f"{key} '{row.get(key)}' overlaps row {other.number} in validity")
 
 
-def _indicators(seeds_dir: Path) -> list[tuple[_Row, Validity]]:
-    rows: list[tuple[_Row, Validity]] = []
-    for row in _read(seeds_dir, INDICATORS_FILE, INDICATOR_COLUMNS):
+def _indicators(seeds_dir: Path) -> list[tuple[SeedRow, Validity]]:
+    rows: list[tuple[SeedRow, Validity]] = []
+    for row in read_seed(seeds_dir, INDICATORS_FILE, INDICATOR_COLUMNS):
         code = row.get("indicator_code")
         if code not in INDICATORS:
             raise row.fail(f"unknown indicator_code '{code}' (known: {', '.join(INDICATORS)})")
@@ -141,18 +84,18 @@ def _indicators(seeds_dir: Path) -> list[tuple[_Row, Validity]]:
             raise row.fail(
                 f"indicator {code} comes from {INDICATORS[code]}, not '{row.get('source_model')}'"
             )
-        weight = _number(row, "weight")
+        weight = number_of(row, "weight")
         if weight is None or not 0 < weight <= 1:
             raise row.fail(f"weight {row.get('weight')} must be in (0, 1]")
         if row.get("direction") not in DIRECTIONS:
             raise row.fail(f"unknown direction '{row.get('direction')}' ({', '.join(DIRECTIONS)})")
-        rows.append((row, _validity(row)))
+        rows.append((row, validity_of(row)))
     _no_overlap(rows, "indicator_code")
     _check_weights(rows)
     return rows
 
 
-def _check_weights(rows: list[tuple[_Row, Validity]]) -> None:
+def _check_weights(rows: list[tuple[SeedRow, Validity]]) -> None:
     """On every day some indicator starts or stops, the weights in force must sum to 1."""
     days = {valid[0] for _, valid in rows} | {
         valid[1] + dt.timedelta(days=1) for _, valid in rows if valid[1] != OPEN_END
@@ -170,19 +113,19 @@ def _check_weights(rows: list[tuple[_Row, Validity]]) -> None:
             )
 
 
-def _bands(seeds_dir: Path, indicators: list[tuple[_Row, Validity]]) -> None:
+def _bands(seeds_dir: Path, indicators: list[tuple[SeedRow, Validity]]) -> None:
     known = {row.get("indicator_code") for row, _ in indicators}
     covered: set[str] = set()
-    for row in _read(seeds_dir, BANDS_FILE, BAND_COLUMNS):
+    for row in read_seed(seeds_dir, BANDS_FILE, BAND_COLUMNS):
         code = row.get("indicator_code")
         if code not in known:
             raise row.fail(f"indicator_code '{code}' is not in {INDICATORS_FILE}")
-        score = _number(row, "score")
+        score = number_of(row, "score")
         if score not in SCORES:
             raise row.fail(f"score '{row.get('score')}' must be one of 1, 2, 3")
         limits = []
         for side in ("lower", "upper"):
-            limit = _number(row, f"{side}_limit", required=False)
+            limit = number_of(row, f"{side}_limit", required=False)
             basis = row.get(f"{side}_basis")
             if limit is not None and basis not in BASES:
                 raise row.fail(f"{side}_basis '{basis}' is not one of {', '.join(BASES)}")
@@ -197,7 +140,7 @@ def _bands(seeds_dir: Path, indicators: list[tuple[_Row, Validity]]) -> None:
             and lower >= upper
         ):
             raise row.fail(f"lower_limit {lower:g} is not below upper_limit {upper:g}")
-        _validity(row)
+        validity_of(row)
         covered.add(code)
     for row, _ in indicators:
         if row.get("indicator_code") not in covered:
@@ -207,35 +150,35 @@ def _bands(seeds_dir: Path, indicators: list[tuple[_Row, Validity]]) -> None:
 
 
 def _health(seeds_dir: Path) -> None:
-    rows: list[tuple[_Row, Validity, float, float]] = []
-    for row in _read(seeds_dir, HEALTH_FILE, HEALTH_COLUMNS):
+    rows: list[tuple[SeedRow, Validity, float, float]] = []
+    for row in read_seed(seeds_dir, HEALTH_FILE, HEALTH_COLUMNS):
         if not row.get("health_code") or not row.get("label_zh") or not row.get("label_en"):
             raise row.fail("health_code, label_zh and label_en must all be filled in")
-        low = _number(row, "min_score", required=False)
-        high = _number(row, "max_score", required=False)
+        low = number_of(row, "min_score", required=False)
+        high = number_of(row, "max_score", required=False)
         low, high = (
             (float("-inf") if low is None else low),
             (float("inf") if high is None else high),
         )
         if low >= high:
             raise row.fail(f"min_score {low:g} is not below max_score {high:g}")
-        valid = _validity(row)
+        valid = validity_of(row)
         for other, other_valid, other_low, other_high in rows:
-            if _overlaps(valid, other_valid) and low < other_high and other_low < high:
+            if overlaps(valid, other_valid) and low < other_high and other_low < high:
                 raise row.fail(f"score range overlaps row {other.number}")
         rows.append((row, valid, low, high))
 
 
 def _items(seeds_dir: Path) -> None:
-    rows: list[tuple[_Row, Validity]] = []
-    for row in _read(seeds_dir, ITEMS_FILE, ITEM_COLUMNS):
+    rows: list[tuple[SeedRow, Validity]] = []
+    for row in read_seed(seeds_dir, ITEMS_FILE, ITEM_COLUMNS):
         if row.get("item_code") not in ITEMS:
             raise row.fail(
                 f"unknown item_code '{row.get('item_code')}' (known: {', '.join(ITEMS)})"
             )
         if row.get("geo_level") not in ("district", "urban"):
             raise row.fail(f"geo_level '{row.get('geo_level')}' must be district or urban")
-        rows.append((row, _validity(row)))
+        rows.append((row, validity_of(row)))
     _no_overlap(rows, "item_code")
 
 

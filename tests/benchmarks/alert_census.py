@@ -51,6 +51,8 @@ def planted_mask(alerts: pl.DataFrame, events: pl.DataFrame) -> pl.Series:
         )
         if event["kind"] == "flipping_ring":
             place = pl.col("entity_type") == "buyer"
+        if event["kind"] == "price_surge":
+            place = place & ~pl.col("rule_id").str.ends_with("_low")  # a surge is not cold
         match = alerts.select(
             (pl.col("rule_family").is_in(families) & in_window & place).alias("m")
         )["m"]
