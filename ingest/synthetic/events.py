@@ -58,6 +58,7 @@ _PREFERRED: dict[str, tuple[str, str, int, int]] = {
     "months_of_supply_high": ("320600K03", "2023-01", 6, 12),
     "flipping_ring": ("320602", "2019-03", 26, 0),
     "volume_surge": ("320682", "2019-06", 1, 12),
+    "withheld_supply": ("320612", "2020-09", 12, 0),
 }
 
 RULES: dict[str, tuple[str, str, str, str]] = {
@@ -120,6 +121,12 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "orange",
         "district",
         "月成交套数超过近12个月均值1.5倍 / monthly volume above 1.5x trailing 12-month mean",
+    ),
+    "withheld_supply": (
+        "withheld_supply",
+        "orange",
+        "project",
+        "开发商取证后捂盘惜售 / developer holds permitted units off the market",
     ),
 }
 

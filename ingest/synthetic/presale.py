@@ -13,7 +13,7 @@ import polars as pl
 
 from ingest.synthetic.calendar import rng_for, year_of
 from ingest.synthetic.projects import expected_monthly_sales, issue_permit, mos_target, permit_size
-from ingest.synthetic.store import FOR_SALE
+from ingest.synthetic.store import FOR_SALE, Permit
 from ingest.synthetic.world import World
 
 HEADERS = (
@@ -34,6 +34,7 @@ HEADERS = (
 NUMERIC = ("预售套数", "住宅套数", "预售面积(㎡)", "住宅面积(㎡)", "备案均价(元/㎡)")
 SHORTAGE_TARGET = 2.5
 GLUT_TARGET = 55.0
+WITHHELD_MIN_UNITS = 40  # the withheld project stays above the rule's 20-unit minimum sample
 
 
 class PresaleBook:
@@ -75,28 +76,50 @@ def issue_permits(w: World, month: int, book: PresaleBook) -> None:
         target = _target(w, d, month) * monthly
         have = int(stock[d])
         while have < target:
-            w.permit_seq[y] += 1
-            permit = issue_permit(
-                s, w.geo, w.latent, rng, d, month, permit_size(rng, monthly), w.permit_seq[y]
-            )
+            permit = _issue(w, book, rng, d, month, permit_size(rng, monthly))
             have += permit.residential_units
-            w.permitted_area[d, month - w.start] += permit.residential_area
-            proj = s.projects[permit.project]
-            book.add(
-                y,
-                {
-                    "预售许可证号": permit.permit_id,
-                    "项目编号": proj.project_id,
-                    "项目名称": proj.name,
-                    "开发企业": proj.developer,
-                    "区县": w.geo.names[d],
-                    "板块": w.geo.block_names[proj.block],
-                    "预售幢号": permit.buildings,
-                    "预售套数": str(permit.units),
-                    "住宅套数": str(permit.residential_units),
-                    "预售面积(㎡)": f"{permit.area:.2f}",
-                    "住宅面积(㎡)": f"{permit.residential_area:.2f}",
-                    "发证日期": str(permit.issue_date),
-                    "备案均价(元/㎡)": f"{permit.filed_avg:.0f}",
-                },
-            )
+        withheld = w.event("withheld_supply", month)
+        if withheld is not None and withheld.district == d and withheld.first == month:
+            # a new project whose developer will hold its units off the market (捂盘惜售)
+            size = max(permit_size(rng, monthly), WITHHELD_MIN_UNITS)
+            permit = _issue(w, book, rng, d, month, size, fresh=True)
+            withheld.params["project"] = permit.project
+            withheld.entity_ids[:] = [s.projects[permit.project].project_id]
+            withheld.related_ids[:] = [permit.permit_id]
+
+
+def _issue(
+    w: World,
+    book: PresaleBook,
+    rng: np.random.Generator,
+    d: int,
+    month: int,
+    size: int,
+    fresh: bool = False,
+) -> Permit:
+    """Issue one permit and write it to the presale book."""
+    s = w.store
+    y = year_of(month)
+    w.permit_seq[y] += 1
+    permit = issue_permit(s, w.geo, w.latent, rng, d, month, size, w.permit_seq[y], fresh=fresh)
+    w.permitted_area[d, month - w.start] += permit.residential_area
+    proj = s.projects[permit.project]
+    book.add(
+        y,
+        {
+            "预售许可证号": permit.permit_id,
+            "项目编号": proj.project_id,
+            "项目名称": proj.name,
+            "开发企业": proj.developer,
+            "区县": w.geo.names[d],
+            "板块": w.geo.block_names[proj.block],
+            "预售幢号": permit.buildings,
+            "预售套数": str(permit.units),
+            "住宅套数": str(permit.residential_units),
+            "预售面积(㎡)": f"{permit.area:.2f}",
+            "住宅面积(㎡)": f"{permit.residential_area:.2f}",
+            "发证日期": str(permit.issue_date),
+            "备案均价(元/㎡)": f"{permit.filed_avg:.0f}",
+        },
+    )
+    return permit

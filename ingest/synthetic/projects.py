@@ -212,8 +212,10 @@ def issue_permit(
     month: int,
     n_units: int,
     seq: int,
+    fresh: bool = False,
 ) -> Permit:
-    """One presale permit over new buildings, with parking and shops alongside the flats."""
+    """One presale permit over new buildings, with parking and shops alongside the flats
+    (`fresh`: always for a new project)."""
     active = [
         i
         for i, p in enumerate(store.projects)
@@ -224,7 +226,7 @@ def issue_permit(
     ]
     project = (
         int(rng.choice(active))
-        if active and rng.random() < 0.55
+        if active and not fresh and rng.random() < 0.55
         else new_project(store, geo, rng, district, month)
     )
     proj = store.projects[project]

@@ -138,6 +138,9 @@ def sell_new_homes(w: World, month: int) -> pl.DataFrame:
     chosen = [np.array(forced, dtype=np.int64)]
     s.set("status", chosen[0], SOLD)
     avail = np.flatnonzero(s.status == FOR_SALE)
+    withheld = w.event("withheld_supply", month)
+    if withheld is not None and "project" in withheld.params:
+        avail = avail[s.project[avail] != withheld.params["project"]]  # held off the market
     age = month - s.listed[avail]
     weight = 0.25 + np.exp(-age / 8.0)
     ad, au = s.district[avail], s.usage[avail]

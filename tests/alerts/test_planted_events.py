@@ -31,6 +31,7 @@ KINDS = (
     "filed_price_above",
     "filed_price_discount",
     "flipping_ring",
+    "withheld_supply",
 )
 
 
@@ -364,3 +365,19 @@ def test_second_hand_levels_follow_the_control_band(built, alerts):
     assert judged.height > 50
     fired = {(r["geo_code"], r["period_start"]): r["level"] for r in found.iter_rows(named=True)}
     assert fired == expected
+
+
+def test_withheld_project_alerts_while_its_district_is_hot_and_no_other_project_does(
+    built, events, alerts
+):
+    """The planted developer holds a fresh permit's units off the market for 12 months: once
+    the permit is 6 months old and the district hot, 3 months running, the project is orange."""
+    _, home = built
+    event = _event(events, "withheld_supply")
+    found = alerts.filter(pl.col("rule_family") == event["expected_rule"])
+    assert set(found["entity_id"]) == {event["entity_ids"]}
+    assert set(found["level"]) == {event["expected_level"]}
+    assert set(found["period_start"]) <= set(_months(event["start_month"], event["end_month"]))
+    assert (found["observed_value"] >= 70).all() and (found["months_running"] >= 3).all()
+    stock = _evidence(home).join(found.select("alert_id"), on="alert_id")
+    assert set(stock["evidence_type"]) == {"project", "project_stock"}

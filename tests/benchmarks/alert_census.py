@@ -26,6 +26,7 @@ ANSWERS = {
     "months_of_supply_high": ["months_of_supply"],
     "flipping_ring": ["speculation"],
     "volume_surge": ["volume_surge"],
+    "withheld_supply": ["withheld_supply"],
 }
 
 

@@ -252,6 +252,7 @@ def test_events_list_every_required_kind_with_checkable_ids(long_run: Path) -> N
         "months_of_supply_high",
         "flipping_ring",
         "volume_surge",
+        "withheld_supply",
     }
     ev = {r["kind"]: r for r in events.iter_rows(named=True)}
     df = _new_home(long_run).with_columns(
@@ -277,6 +278,20 @@ def test_events_list_every_required_kind_with_checkable_ids(long_run: Path) -> N
     assert float(ev["months_of_supply_low"]["magnitude"]) < 6
     assert float(ev["months_of_supply_high"]["magnitude"]) > 36
     assert float(ev["volume_surge"]["magnitude"]) > 1.5
+    # the withheld project: permitted in its first month, not one contract while it is held
+    withheld = ev["withheld_supply"]
+    header, rows = read_table(long_run / "raw/presale/预售许可_2020.xlsx")
+    permits = [dict(zip(header, r, strict=True)) for r in rows]
+    mine = [p for p in permits if p["项目编号"] == withheld["entity_ids"]]
+    assert [p["预售许可证号"] for p in mine] == [withheld["related_ids"]]
+    assert int(mine[0]["住宅套数"]) >= 40
+    held = df.filter(
+        (pl.col("项目编号") == withheld["entity_ids"])
+        & pl.col("file").is_between(
+            pl.lit(withheld["start_month"][:7]), pl.lit(withheld["end_month"][:7])
+        )
+    )
+    assert held.is_empty()
 
 
 def test_planted_land_bank_and_ring_are_in_the_files(long_run: Path) -> None:
