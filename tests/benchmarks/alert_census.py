@@ -43,6 +43,8 @@ def planted_mask(alerts: pl.DataFrame, events: pl.DataFrame) -> pl.Series:
         first, last = _month(event["start_month"]), _month(event["end_month"])
         if event["kind"] == "months_of_supply_high":
             last = dt.date(2099, 1, 1)  # the flood lasts beyond the recorded window
+        if event["kind"] == "withheld_supply":
+            last = dt.date(last.year + 1, last.month, 1)  # late sales leave it mostly unsold
         if event["kind"] == "price_surge":
             last = dt.date(last.year + 1, last.month, 1)  # 同比 carries the surge for 12 months
         ids = set(event["entity_ids"].split(";")) | set((event["related_ids"] or "").split(";"))
@@ -52,6 +54,8 @@ def planted_mask(alerts: pl.DataFrame, events: pl.DataFrame) -> pl.Series:
         )
         if event["kind"] == "flipping_ring":
             place = pl.col("entity_type") == "buyer"
+        if event["kind"] == "withheld_supply":
+            last = dt.date(last.year + 1, last.month, 1)  # late sales leave it mostly unsold
         if event["kind"] == "price_surge":
             place = place & ~pl.col("rule_id").str.ends_with("_low")  # a surge is not cold
         match = alerts.select(
