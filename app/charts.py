@@ -148,3 +148,31 @@ def alert_level_counts(
         )
     )
     return _style(chart, title)
+
+
+def monthly_bars(
+    data: Any,
+    lang: str = "zh",
+    value: str = "value",
+    period: str = "period_start",
+    title: str | None = None,
+    y_title: str | None = None,
+    value_format: str = ",.0f",
+) -> alt.Chart:
+    """Monthly volumes as bars on a YYYY-MM axis (one bar per month, no repeated labels)."""
+    df = _frame(data).select(period, value).drop_nulls(value)
+    month = t("month", lang)
+    y_label = y_title or t("value", lang)
+    chart = (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"yearmonth({period}):O", title=month, axis=alt.Axis(format=MONTH_FORMAT)),
+            y=alt.Y(f"{value}:Q", title=y_label),
+            tooltip=[
+                alt.Tooltip(f"{period}:T", title=month, format=MONTH_FORMAT),
+                alt.Tooltip(f"{value}:Q", title=y_label, format=value_format),
+            ],
+        )
+    )
+    return _style(chart, title)
