@@ -52,7 +52,8 @@ def headline_figures(d: BriefData) -> list[Figure]:
     mos = sup.get("months_of_supply_12m_months")
     spec = [
         ("nh_units", "新房网签套数", fmt.count(nh.get("units")), "fct_new_home_sales.units"),
-        ("nh_area", "新房网签面积", fmt.area_wan(nh.get("area_sqm")), "fct_new_home_sales.area_sqm"),
+        ("nh_area", "新房网签面积", fmt.area_wan(nh.get("area_sqm")),
+         "fct_new_home_sales.area_sqm"),
         ("nh_amount", "新房成交金额", fmt.money_yi(nh.get("amount_yuan")),
          "fct_new_home_sales.amount_yuan"),
         ("nh_price", "新房成交均价", fmt.price(nh.get("avg_price_yuan_per_sqm")),
@@ -63,7 +64,8 @@ def headline_figures(d: BriefData) -> list[Figure]:
          "fct_new_home_sales.units_yoy_pct"),
         mom and ("nh_index_mom", "新房价格指数环比", _idx_pct(ni, "mom_index"),
                  "fct_price_indices.mom_index"),
-        ("nh_index_yoy", "新房价格指数同比", _idx_pct(ni, "yoy_index"), "fct_price_indices.yoy_index"),
+        ("nh_index_yoy", "新房价格指数同比", _idx_pct(ni, "yoy_index"),
+         "fct_price_indices.yoy_index"),
         ytd and ("nh_index_ytd", f"新房指数1–{ni.get('ytd_months')}月平均",
                  fmt.index_value(ni.get("ytd_index")), "fct_price_indices.index_value"),
         ("rs_units", "二手房网签套数", fmt.count(rs.get("units")), "fct_resale_sales.units"),
