@@ -61,7 +61,7 @@ def _generate(out_dir: Path, start: str, end: str, scale: float, seed: int) -> d
 
 @app.command()
 def generate(
-    out: Annotated[Path, typer.Option("--out", help="Output folder (raw/ and truth/).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Output folder (raw/ and truth/).")],
     start: Annotated[str, typer.Option(help="First month, YYYY-MM.")] = "2016-01",
     end: Annotated[str, typer.Option(help="Last month, YYYY-MM.")] = "2025-12",
     scale: Annotated[float, typer.Option(help="Volume multiplier.")] = 1.0,
@@ -69,10 +69,10 @@ def generate(
 ) -> None:
     """Synthetic Nantong market: raw files for every source + truth/ (latent indices, events)."""
     try:
-        summary = _generate(out, start, end, scale, seed)
+        summary = _generate(out_dir, start, end, scale, seed)
     except UserError as exc:
         _fail(str(exc))
-    out.print(f"wrote {out}/raw and {out}/truth")
+    out.print(f"wrote {out_dir}/raw and {out_dir}/truth")
     out.print(json.dumps(summary, ensure_ascii=False, default=str))
 
 
@@ -265,6 +265,67 @@ def status(
     problems = [b for b in info["batches"] if b["status"] in ("rejected", "failed")]
     for b in problems:
         out.print(f"{b['status']}: {b['file_name']}: {b['message']}", highlight=False)
+
+
+# ---------------------------------------------------------------- brief and run
+
+
+def _brief(period: str, formats: str, out_dir: Path | None) -> None:
+    from app.brief.command import parse_formats, write_brief
+
+    result = write_brief(home_paths(), period, parse_formats(formats), out_dir)
+    timings = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
+    out.print(f"brief {result.period.key} written to {result.out_dir} ({timings})", highlight=False)
+    for path in result.files:
+        out.print(f"  {path.name}", highlight=False)
+
+
+@app.command()
+def brief(
+    period: Annotated[str, typer.Option(help="2025-06 (month), 2025-Q2 (quarter) or 2025 (year).")],
+    formats: Annotated[str, typer.Option("--format", help="Comma-separated: html,pdf,md.")] = (
+        "html,pdf,md"
+    ),
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder (default HOUSEWATCH_HOME/reports/<period>)."),
+    ] = None,
+) -> None:
+    """Write the monthly, quarterly or annual brief (月度分析/季度评价/年度考核)."""
+    try:
+        _brief(period, formats, out_dir)
+    except UserError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def run(
+    formats: Annotated[str, typer.Option("--format", help="Brief formats: html,pdf,md.")] = (
+        "html,pdf,md"
+    ),
+) -> None:
+    """The scheduled job: load HOUSEWATCH_HOME/inbox, build, publish, brief the latest month."""
+    from app.brief.command import latest_period, parse_formats
+    from housewatch.pipeline.build import build as run_build
+
+    paths = home_paths()
+    try:
+        chosen = parse_formats(formats)
+        paths.inbox.mkdir(parents=True, exist_ok=True)
+        if any(p.is_file() for p in paths.inbox.rglob("*")):
+            code = _load([paths.inbox], None, None, verbose=False)
+            if code:
+                raise typer.Exit(code)
+        else:
+            out.print(f"inbox {paths.inbox} is empty: nothing to load", highlight=False)
+        result = run_build(paths)
+        out.print(
+            f"built in {result.seconds_dbt:.1f} s, published {len(result.tables)} tables",
+            highlight=False,
+        )
+        _brief(latest_period(paths), ",".join(chosen), None)
+    except UserError as exc:
+        _fail(str(exc))
 
 
 # ---------------------------------------------------------------- demo

@@ -1,0 +1,368 @@
+"""What a brief reads from the published warehouse (analytics.duckdb, read-only).
+
+Every number in a brief is a column of a mart for the brief's period_grain and period_start:
+this module selects, it does not compute metrics (STYLE.md: metrics live in marts). The one
+exception is the NBS-style 1–N月平均 index (上年同期=100), a ratio of two averages of published
+index levels. Areas: the headline is 市区 (the plan's scope); tables list the districts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from app import warehouse
+from app.brief.periods import Period, add_months
+from housewatch.errors import UserError
+
+Row = dict[str, Any]
+URBAN = "320600U"
+CITY = "320600"
+TREND_MONTHS = 24
+
+
+def connect(home: Path) -> duckdb.DuckDBPyConnection:
+    """The published database, read-only (app.warehouse); a UserError before the first build."""
+    try:
+        return warehouse.connect(home)
+    except warehouse.NotPublished as exc:
+        raise UserError(str(exc)) from None
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> list[Row]:
+    used = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
+    rel = con.sql(sql, params=used)
+    names = rel.columns
+    return [dict(zip(names, r, strict=True)) for r in rel.fetchall()]
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> Row:
+    found = rows(con, sql, params)
+    return found[0] if found else {}
+
+
+# ---------------------------------------------------------------- availability
+
+
+def data_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    """Months in which every source expected monthly (fct_data_quality) landed records."""
+    found = rows(
+        con,
+        "select period_start from fct_data_quality where is_expected_monthly "
+        "group by period_start having bool_and(records_landed > 0) order by period_start",
+    )
+    return [r["period_start"] for r in found]
+
+
+def check_available(con: duckdb.DuckDBPyConnection, period: Period) -> None:
+    """Refuse a period with a month the warehouse has no (or incomplete) data for."""
+    have = set(data_months(con))
+    missing = [m for m in period.month_starts() if m not in have]
+    if not missing:
+        return
+    held = f"{min(have):%Y-%m}..{max(have):%Y-%m}" if have else "no month at all"
+    first = missing[0]
+    raise UserError(
+        f"no complete data for {first:%Y-%m} (brief {period.key}): the warehouse holds {held}; "
+        "load that month's files and run housewatch build"
+    )
+
+
+def latest_complete_month(con: duckdb.DuckDBPyConnection, today: dt.date) -> dt.date | None:
+    """The last month before the current one with data from every monthly source."""
+    this_month = dt.date(today.year, today.month, 1)
+    months = [m for m in data_months(con) if m < this_month]
+    return months[-1] if months else None
+
+
+# ---------------------------------------------------------------- the brief's data
+
+
+@dataclass
+class BriefData:
+    period: Period
+    new_home: Row = field(default_factory=dict)
+    new_home_city: Row = field(default_factory=dict)
+    new_home_districts: list[Row] = field(default_factory=list)
+    new_home_bands: list[Row] = field(default_factory=list)
+    top_projects: list[Row] = field(default_factory=list)
+    indices: dict[str, Row] = field(default_factory=dict)
+    supply: Row = field(default_factory=dict)
+    supply_districts: list[Row] = field(default_factory=list)
+    resale: Row = field(default_factory=dict)
+    resale_prev: Row = field(default_factory=dict)
+    resale_districts: list[Row] = field(default_factory=list)
+    rental: Row = field(default_factory=dict)
+    rental_districts: list[Row] = field(default_factory=list)
+    yields: list[Row] = field(default_factory=list)
+    land: Row = field(default_factory=dict)
+    land_parcels: list[Row] = field(default_factory=list)
+    credit: Row = field(default_factory=dict)
+    banks: list[Row] = field(default_factory=list)
+    control: list[Row] = field(default_factory=list)
+    alerts: list[Row] = field(default_factory=list)
+    alert_counts: dict[str, int] = field(default_factory=dict)
+    levels: list[Row] = field(default_factory=list)
+    revisions: list[Row] = field(default_factory=list)
+    evaluation: list[Row] = field(default_factory=list)
+    evaluation_items: list[Row] = field(default_factory=list)
+    assessment: list[Row] = field(default_factory=list)
+    assessment_items: list[Row] = field(default_factory=list)
+    trend: dict[str, list[Row]] = field(default_factory=dict)
+
+
+def _p(period: Period, **extra: Any) -> dict[str, Any]:
+    return {"grain": period.grain, "start": period.start, **extra}
+
+
+def _sales(con: duckdb.DuckDBPyConnection, table: str, period: Period, extra: str = "") -> Row:
+    return one(
+        con,
+        f"select * from {table} where period_grain = $grain and period_start = $start "
+        f"and geo_code = $geo and band_type = 'all' {extra}",
+        _p(period, geo=URBAN),
+    )
+
+
+def _districts(
+    con: duckdb.DuckDBPyConnection, table: str, period: Period, cond: str = ""
+) -> list[Row]:
+    """The period's district rows of a mart, in the gazetteer's display order."""
+    return rows(
+        con,
+        f"select t.* from {table} t left join dim_geography g on g.district_code = t.geo_code "
+        f"where t.geo_level = 'district' and t.period_grain = $grain and t.period_start = $start "
+        f"{cond} order by g.sort_order nulls last, t.geo_code",
+        _p(period),
+    )
+
+
+def _index(con: duckdb.DuckDBPyConnection, period: Period, market: str) -> Row:
+    """Headline index of 市区 for the period, with the 1–N月平均 (上年同期=100) for months."""
+    row = one(
+        con,
+        "select * from fct_price_indices where is_headline and market = $market "
+        "and geo_code = $geo and band = 'all' and period_grain = $grain and period_start = $start",
+        _p(period, market=market, geo=URBAN),
+    )
+    if not row:
+        return row
+    year_start = dt.date(period.start.year, 1, 1)
+    ytd = one(
+        con,
+        "select avg(index_value) filter (where period_start >= $y0 and period_start <= $last) "
+        "/ nullif(avg(index_value) filter (where period_start >= $py0 and period_start <= $plast)"
+        ", 0) * 100 as ytd_index, count(*) filter (where period_start >= $py0 "
+        "and period_start <= $plast) as prior_months "
+        "from fct_price_indices where is_headline and market = $market and geo_code = $geo "
+        "and band = 'all' and period_grain = 'month'",
+        {
+            "market": market, "geo": URBAN, "y0": year_start, "last": period.last_month,
+            "py0": add_months(year_start, -12), "plast": add_months(period.last_month, -12),
+        },
+    )  # fmt: skip
+    months_in = period.last_month.month
+    row["ytd_index"] = ytd["ytd_index"] if ytd.get("prior_months") == months_in else None
+    row["ytd_months"] = months_in
+    return row
+
+
+def _alerts(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
+    """Alerts of the period's months (and yearly alerts of its year), most severe first, each
+    with up to three evidence items: for a quarter or year, the latest alert per rule × entity,
+    with how many months it was raised."""
+    alerts = rows(
+        con,
+        "with a as (select *, count(*) over (partition by rule_id, geo_code, entity_id) "
+        "as months_in_period, row_number() over (partition by rule_id, geo_code, entity_id "
+        "order by period_start desc, severity desc) as latest from fct_alerts "
+        "where (period_grain = 'month' and period_start >= $start and period_start < $end) "
+        "or (period_grain = 'year' and period_start = $year)) "
+        "select a.*, l.level_zh, l.zone_zh, l.sort_order as level_order from a "
+        "left join reference.alert_levels l using (level) where latest = 1 "
+        "order by a.severity desc, l.sort_order, a.rule_id, a.geo_code, a.entity_id",
+        {"start": period.start, "end": period.end, "year": dt.date(period.start.year, 1, 1)},
+    )
+    if not alerts:
+        return alerts
+    ids = [a["alert_id"] for a in alerts]
+    evidence = rows(
+        con,
+        "select alert_id, evidence_type, evidence_id, evidence_name, measure_value, measure_zh, "
+        "measure_unit, event_date, count(*) over (partition by alert_id) as n_items, "
+        "row_number() over (partition by alert_id order by evidence_type = 'area' "
+        "or evidence_type = 'institution', event_date nulls last, evidence_id) as k "
+        "from fct_alert_evidence where alert_id in (select unnest($ids)) qualify k <= 3",
+        {"ids": ids},
+    )
+    by_alert: dict[str, list[Row]] = {}
+    for e in evidence:
+        by_alert.setdefault(e["alert_id"], []).append(e)
+    for a in alerts:
+        a["evidence"] = by_alert.get(a["alert_id"], [])
+        a["evidence_total"] = a["evidence"][0]["n_items"] if a["evidence"] else 0
+    return alerts
+
+
+def _trend(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, list[Row]]:
+    first = add_months(period.last_month, -(TREND_MONTHS - 1))
+    params = {"first": first, "last": period.last_month, "geo": URBAN}
+    window = "period_grain = 'month' and period_start between $first and $last"
+    return {
+        "new_home": rows(
+            con,
+            f"select period_start, units, area_sqm, avg_price_yuan_per_sqm from fct_new_home_sales "
+            f"where {window} and geo_code = $geo and band_type = 'all' order by period_start",
+            params,
+        ),
+        "indices": rows(
+            con,
+            "select market, period_start, mom_index, yoy_index, index_value "
+            f"from fct_price_indices where is_headline and {window} and geo_code = $geo "
+            "and band = 'all' order by market, period_start",
+            params,
+        ),
+        "supply": rows(
+            con,
+            "select period_start, permitted_residential_area_sqm, sold_area_sqm, "
+            "saleable_stock_area_sqm, months_of_supply_12m_months from fct_housing_supply "
+            f"where {window} and geo_code = $geo order by period_start",
+            params,
+        ),
+    }
+
+
+def load_brief(con: duckdb.DuckDBPyConnection, period: Period) -> BriefData:
+    """Everything the brief shows for `period` (checked available first)."""
+    check_available(con, period)
+    d = BriefData(period=period)
+    p = _p(period)
+    d.new_home = _sales(con, "fct_new_home_sales", period)
+    d.new_home_city = one(
+        con,
+        "select * from fct_new_home_sales where period_grain = $grain and period_start = $start"
+        " and geo_code = $geo and band_type = 'all'",
+        _p(period, geo=CITY),
+    )
+    d.new_home_districts = _districts(con, "fct_new_home_sales", period, "and t.band_type = 'all'")
+    d.new_home_bands = rows(
+        con,
+        "select s.*, b.band_label_zh from fct_new_home_sales s join reference.policy_size_bands b "
+        "on b.band_code = s.band where s.period_grain = $grain and s.period_start = $start "
+        "and s.geo_code = $geo and s.band_type = 'size' order by b.sort_order",
+        _p(period, geo=URBAN),
+    )
+    d.top_projects = rows(
+        con,
+        "select * from fct_new_home_projects where period_grain = $grain and "
+        "period_start = $start and city_rank_by_area <= 5 order by city_rank_by_area",
+        p,
+    )
+    d.indices = {m: _index(con, period, m) for m in ("new_home", "resale", "rent")}
+    d.supply = one(
+        con,
+        "select * from fct_housing_supply where period_grain = $grain and period_start = $start"
+        " and geo_code = $geo",
+        _p(period, geo=URBAN),
+    )
+    d.supply_districts = _districts(con, "fct_housing_supply", period)
+    d.resale = _sales(con, "fct_resale_sales", period)
+    d.resale_prev = _sales(con, "fct_resale_sales", period.previous)
+    d.resale_districts = _districts(con, "fct_resale_sales", period, "and t.band_type = 'all'")
+    d.rental = one(
+        con,
+        "select * from fct_rental_registrations where period_grain = $grain and "
+        "period_start = $start and geo_code = $geo",
+        _p(period, geo=URBAN),
+    )
+    d.rental_districts = _districts(con, "fct_rental_registrations", period)
+    d.yields = rows(
+        con,
+        "select t.* from fct_rental_yields t left join dim_geography g on g.district_code = "
+        "t.geo_code where t.period_grain = 'year' and t.geo_level in ('urban', 'district') "
+        "and t.period_start = (select max(period_start) from fct_rental_yields where "
+        "period_grain = 'year' and period_start <= $start) "
+        "order by t.geo_level = 'district', g.sort_order nulls last",
+        {"start": dt.date(period.start.year - (period.grain != "year"), 1, 1)},
+    )
+    d.land = one(
+        con,
+        "select * from fct_land_market where period_grain = $grain and period_start = $start "
+        "and geo_code = $geo and use_group = 'residential'",
+        _p(period, geo=CITY),
+    )
+    d.land_parcels = rows(
+        con,
+        "select * from fct_land_parcels where is_residential_use and deal_month >= $start "
+        "and deal_month < $end order by deal_date, parcel_id",
+        {"start": period.start, "end": period.end},
+    )
+    d.credit = one(
+        con,
+        "select * from fct_credit_market where period_grain = $grain and period_start = $start",
+        p,
+    )
+    d.banks = rows(
+        con,
+        "select * from fct_bank_concentration where period_start = $last and "
+        "(is_above_cap or greatest(re_loan_cap_used_pct, personal_housing_cap_used_pct) >= 95) "
+        "order by greatest(re_loan_cap_used_pct, personal_housing_cap_used_pct) desc",
+        {"last": period.last_month},
+    )
+    d.control = rows(
+        con,
+        "select t.district_code, t.district_name, t.market, t.target_min_pct, t.target_max_pct,"
+        " i.yoy_index_3m - 100 as yoy_3m_pct, i.yoy_index - 100 as yoy_pct from "
+        "dim_control_targets t left join fct_price_indices i on i.is_headline and i.band = 'all'"
+        " and i.period_grain = 'month' and i.period_start = $last and i.geo_code = "
+        "t.district_code and i.market = case t.market when '新建商品住宅' then 'new_home' "
+        "else 'resale' end left join dim_geography g on g.district_code = t.district_code "
+        "where t.target_year = $year order by t.market desc, g.sort_order nulls last",
+        {"last": period.last_month, "year": period.start.year},
+    )
+    d.alerts = _alerts(con, period)
+    d.levels = rows(con, "select * from reference.alert_levels order by sort_order")
+    d.alert_counts = {lv["level"]: 0 for lv in d.levels}
+    for a in d.alerts:
+        d.alert_counts[a["level"]] = d.alert_counts.get(a["level"], 0) + 1
+    d.revisions = rows(
+        con,
+        "select * from fct_price_index_revisions where is_headline and band = 'all' "
+        "and geo_code in ($geo, $city) and period_start in ($last, $prev) "
+        "order by market, geo_code desc, period_start",
+        {"geo": URBAN, "city": CITY, "last": period.last_month,
+         "prev": add_months(period.last_month, -1)},
+    )  # fmt: skip
+    if period.grain == "quarter":
+        d.evaluation = rows(
+            con,
+            "select * from fct_district_evaluation where period_quarter = $start "
+            "order by district_rank, district_code",
+            p,
+        )
+        d.evaluation_items = rows(
+            con,
+            "select * from fct_district_evaluation_items where period_quarter = $start "
+            "order by district_code, sort_order",
+            p,
+        )
+    if period.grain == "year":
+        d.assessment = rows(
+            con,
+            "select a.* from fct_district_assessment a left join dim_geography g on "
+            "g.district_code = a.geo_code where assessment_year = $year "
+            "order by a.geo_level = 'urban', g.sort_order nulls last",
+            {"year": period.start.year},
+        )
+        d.assessment_items = rows(
+            con,
+            "select * from fct_district_assessment_items where assessment_year = $year "
+            "order by geo_level = 'urban', geo_code, sort_order",
+            {"year": period.start.year},
+        )
+    d.trend = _trend(con, period)
+    return d

@@ -1,0 +1,233 @@
+"""Sentences written from the numbers: the direction words are chosen from the data.
+
+Prices 上涨/下降/持平 (app.fmt.direction), volumes 增长/下降/持平, gaps 扩大/收窄, volume and price
+together 量价齐升/量价齐跌/量增价跌/量减价升. Numbers are formatted by app.fmt only, so the brief
+prints the same text as the dashboard. Every function returns plain text (HTML escaping is the
+template's job); a missing input yields a shorter sentence, never a wrong word.
+"""
+
+from __future__ import annotations
+
+from app import fmt
+from app.brief.data import BriefData, Row
+from app.brief.periods import Period
+
+MARKETS_ZH = {"new_home": "新建商品住宅", "resale": "二手住宅", "rent": "住宅租金"}
+
+
+def _ok(value: float | None) -> bool:
+    return not fmt._missing(value)
+
+
+def volume_change(change_pct: float | None, basis: str = "环比") -> str:
+    """环比增长12.3% / 同比下降5.1% / 环比持平 — volumes grow or fall, prices rise or fall."""
+    if not _ok(change_pct):
+        return ""
+    word = fmt.direction(change_pct).replace("上涨", "增长")
+    return f"{basis}{word}" if word == "持平" else f"{basis}{word}{abs(change_pct):.1f}%"
+
+
+def price_change(change_pct: float | None, basis: str = "环比") -> str:
+    """环比上涨0.3% / 同比下降3.8% / 环比持平."""
+    if not _ok(change_pct):
+        return ""
+    word = fmt.direction(change_pct)
+    return f"{basis}{word}" if word == "持平" else f"{basis}{word}{abs(change_pct):.1f}%"
+
+
+def gap_word(previous: float | None, current: float | None) -> str:
+    """扩大 when a gap (in absolute size) widened, 收窄 when it narrowed, 持平 within 0.05."""
+    if not (_ok(previous) and _ok(current)):
+        return ""
+    delta = abs(current) - abs(previous)
+    if abs(delta) < fmt.FLAT_TOLERANCE_PCT:
+        return "持平"
+    return "扩大" if delta > 0 else "收窄"
+
+
+def volume_price(volume_pct: float | None, price_pct: float | None) -> str:
+    """量价齐升 / 量价齐跌 / 量增价跌 / 量减价升 / 量价平稳 from a volume and a price change."""
+    if not (_ok(volume_pct) and _ok(price_pct)):
+        return ""
+    v, p = fmt.direction(volume_pct), fmt.direction(price_pct)
+    table = {
+        ("上涨", "上涨"): "量价齐升",
+        ("下降", "下降"): "量价齐跌",
+        ("上涨", "下降"): "量增价跌",
+        ("下降", "上涨"): "量减价升",
+        ("持平", "持平"): "量价平稳",
+    }
+    return table.get((v, p), "量增价稳" if v == "上涨" else "量减价稳" if v == "下降" else
+                     "量稳价升" if p == "上涨" else "量稳价跌")  # fmt: skip
+
+
+def _join(parts: list[str]) -> str:
+    return "，".join(p for p in parts if p)
+
+
+def index_sentence(market: str, row: Row, period: Period) -> str:
+    """新建商品住宅价格指数环比99.7、同比96.2（1–6月平均95.7，上年同期=100）：环比下降0.3%，同比下降3.8%."""
+    if not row:
+        return f"{MARKETS_ZH[market]}价格指数本期无数据"
+    mom = fmt.index_to_pct(row.get("mom_index"))
+    yoy = fmt.index_to_pct(row.get("yoy_index"))
+    levels = []
+    if period.grain != "year" and _ok(row.get("mom_index")):
+        levels.append(f"环比{fmt.index_value(row['mom_index'])}")
+    if _ok(row.get("yoy_index")):
+        levels.append(f"同比{fmt.index_value(row['yoy_index'])}")
+    text = f"{MARKETS_ZH[market]}价格指数" + "、".join(levels)
+    if period.grain == "month" and _ok(row.get("ytd_index")):
+        text += f"（1–{row['ytd_months']}月平均{fmt.index_value(row['ytd_index'])}，上年同期=100）"
+    moves = [price_change(mom) if period.grain != "year" else "", price_change(yoy, "同比")]
+    return text + ("：" + _join(moves) if any(moves) else "")
+
+
+def new_home_sentence(d: BriefData) -> str:
+    """6月市区新建商品住房网签4,512套、52.3万㎡，环比增长12.3%，同比下降5.1%，…"""
+    s, p = d.new_home, d.period
+    if not s:
+        return f"{p.short_zh}市区无新建商品住房网签成交"
+    head = (
+        f"{p.short_zh}市区新建商品住房网签{fmt.count(s['units'])}、{fmt.area_wan(s['area_sqm'])}，"
+        f"成交金额{fmt.money_yi(s['amount_yuan'])}"
+    )
+    changes = [
+        volume_change(s.get("units_mom_pct")) if p.grain != "year" else "",
+        volume_change(s.get("units_yoy_pct"), "同比"),
+    ]
+    price = f"成交均价{fmt.price(s['avg_price_yuan_per_sqm'])}"
+    index = d.indices.get("new_home") or {}
+    basis = "mom_index" if p.grain != "year" else "yoy_index"
+    vol = s.get("units_mom_pct") if p.grain != "year" else s.get("units_yoy_pct")
+    mood = volume_price(vol, fmt.index_to_pct(index.get(basis)))
+    tail = f"；按质量调整的价格指数计，市场呈{mood}态势" if mood else ""
+    return _join([head, *changes, price]) + tail + "。"
+
+
+def resale_sentence(d: BriefData) -> str:
+    s, p = d.resale, d.period
+    if not s:
+        return f"{p.short_zh}市区无二手住房网签成交。"
+    parts = [
+        f"{p.short_zh}市区二手住房网签{fmt.count(s['units'])}、{fmt.area_wan(s['area_sqm'])}",
+        volume_change(s.get("units_mom_pct")) if p.grain != "year" else "",
+        volume_change(s.get("units_yoy_pct"), "同比"),
+        f"成交均价{fmt.price(s['avg_price_yuan_per_sqm'])}",
+    ]
+    ratio = s.get("new_to_resale_price_ratio")
+    prev_ratio = d.resale_prev.get("new_to_resale_price_ratio")
+    if _ok(ratio):
+        parts.append(f"新房与二手房均价比{ratio:.2f}")
+        word = gap_word(_minus1(prev_ratio), _minus1(ratio))
+        if word:
+            parts.append(f"价差较上期{word}")
+    return _join(parts) + "。"
+
+
+def _minus1(ratio: float | None) -> float | None:
+    return (ratio - 1) * 100 if _ok(ratio) else None
+
+
+def supply_sentence(d: BriefData) -> str:
+    s = d.supply
+    if not s:
+        return "本期无供应与库存数据。"
+    parts = [
+        f"市区批准预售住宅{fmt.area_wan(s['permitted_residential_area_sqm'])}",
+        f"成交{fmt.area_wan(s['sold_area_sqm'])}",
+    ]
+    if _ok(s.get("supply_to_sales_ratio")):
+        parts.append(f"供销比{s['supply_to_sales_ratio']:.2f}")
+    parts.append(f"期末可售存量{fmt.area_wan(s['saleable_stock_area_sqm'])}")
+    mos = s.get("months_of_supply_12m_months")
+    if _ok(mos):
+        text = f"去化周期{mos:.1f}个月"
+        change = s.get("months_of_supply_12m_months_mom_pct")
+        if d.period.grain != "year" and _ok(change):
+            word = fmt.direction(change)
+            text += {"上涨": "，较上期延长", "下降": "，较上期缩短", "持平": "，与上期持平"}[word]
+        parts.append(text)
+    return _join(parts) + "。"
+
+
+def rental_sentence(d: BriefData) -> str:
+    r = d.rental
+    if not r:
+        return "本期无租赁备案数据。"
+    parts = [
+        f"市区住房租赁备案{fmt.count(r['registrations'], '件')}",
+        f"租金{fmt.price(r['rent_yuan_per_sqm_month'], '元/㎡·月')}",
+        price_change(r.get("rent_yuan_per_sqm_month_yoy_pct"), "同比"),
+    ]
+    gap = r.get("rent_vs_guide_pct")
+    if _ok(gap):
+        side = "高于" if gap > 0 else "低于"
+        parts.append(f"{side}指导租金{abs(gap):.1f}%")
+    urban = next((y for y in d.yields if y["geo_level"] == "urban"), None)
+    if urban and _ok(urban.get("price_to_monthly_rent_n")):
+        parts.append(
+            f"{urban['period_start'].year}年匹配小区租售比1:{urban['price_to_monthly_rent_n']:.0f}"
+            f"（毛租金回报率{fmt.pct(urban['gross_yield_pct'])}）"
+        )
+    return _join(parts) + "。"
+
+
+def land_sentence(d: BriefData) -> str:
+    land = d.land
+    if not land or not land.get("parcels_offered"):
+        return f"{d.period.short_zh}全市无住宅用地出让。"
+    parts = [
+        f"全市出让住宅用地{land['parcels_offered']}宗，成交{land['parcels_sold']}宗",
+        f"流拍{land['parcels_failed']}宗" if land.get("parcels_failed") else "",
+        f"出让收入{fmt.money_yi(land['land_revenue_yuan'])}",
+    ]
+    if _ok(land.get("floor_price_yuan_per_sqm")):
+        parts.append(f"楼面价{fmt.price(land['floor_price_yuan_per_sqm'])}")
+        parts.append(f"平均溢价率{fmt.pct(land['premium_rate_pct'])}")
+    if _ok(land.get("land_to_house_price_ratio_pct")):
+        parts.append(f"地房比{fmt.pct(land['land_to_house_price_ratio_pct'])}")
+    return _join(parts) + "。"
+
+
+def credit_sentence(d: BriefData) -> str:
+    c = d.credit
+    if not c:
+        return "本期无信贷数据。"
+    parts = [
+        f"全市新发放个人住房贷款{fmt.money_yi(c['new_mortgage_yuan'])}、"
+        f"{fmt.count(c['new_mortgage_count'], '笔')}",
+        volume_change(c.get("new_mortgage_yuan_mom_pct")) if d.period.grain != "year" else "",
+        volume_change(c.get("new_mortgage_yuan_yoy_pct"), "同比"),
+        f"平均利率{fmt.pct(c['avg_mortgage_rate_pct'], decimals=2)}",
+        f"房地产贷款占比{fmt.pct(c['re_loan_share_pct'])}",
+    ]
+    above = c.get("banks_above_cap") or 0
+    parts.append(f"{above}家银行超出集中度上限" if above else "各银行均未超出集中度上限")
+    return _join(parts) + "。"
+
+
+def alerts_sentence(d: BriefData) -> str:
+    total = len(d.alerts)
+    if not total:
+        return "本期未触发预警。"
+    names = {lv["level"]: lv["level_zh"] for lv in d.levels}
+    by_level = [f"{names.get(k, k)}{n}条" for k, n in d.alert_counts.items() if n]
+    text = f"本期触发预警{total}条，其中" + "、".join(by_level)
+    red = [a for a in d.alerts if a["level"] == "red"][:3]
+    if red:
+        text += "；红色预警：" + "；".join(a["explanation_zh"] for a in red)
+    return text + "。"
+
+
+def headline(d: BriefData) -> list[str]:
+    """The summary paragraph, one sentence per market, then the alerts."""
+    return [
+        new_home_sentence(d),
+        index_sentence("new_home", d.indices.get("new_home") or {}, d.period) + "。",
+        resale_sentence(d),
+        index_sentence("resale", d.indices.get("resale") or {}, d.period) + "。",
+        supply_sentence(d),
+        land_sentence(d),
+        alerts_sentence(d),
+    ]
