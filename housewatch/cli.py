@@ -278,8 +278,11 @@ def demo(
     start: Annotated[str, typer.Option(help="First month, YYYY-MM.")] = "2016-01",
     end: Annotated[str, typer.Option(help="Last month, YYYY-MM.")] = "2025-12",
     scale: Annotated[float, typer.Option(help="Volume multiplier.")] = 1.0,
+    port: Annotated[int, typer.Option(help="Dashboard port.")] = 8501,
+    host: Annotated[str, typer.Option(help="Dashboard address.")] = "127.0.0.1",
 ) -> None:
-    """Generate the sample market under HOUSEWATCH_HOME/sample, load it, build and publish."""
+    """Generate the sample market under HOUSEWATCH_HOME/sample, load it, build, publish and
+    serve the dashboard (unless --no-serve)."""
     from housewatch.pipeline.build import build as run_build
 
     paths = home_paths()
@@ -299,7 +302,78 @@ def demo(
         highlight=False,
     )
     if not no_serve:
-        out.print("the dashboard is not built yet (issue #5): nothing to serve")
+        raise typer.Exit(_serve(host, port))
+
+
+# ---------------------------------------------------------------- app and sql
+
+
+def _serve(host: str, port: int) -> int:
+    """Run the dashboard with Streamlit in the foreground; returns its exit code."""
+    import os
+    import subprocess
+
+    import app as app_package
+
+    root = Path(app_package.__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root),
+               os.environ.get("PYTHONPATH", "")])))  # fmt: skip
+    env.setdefault("HOUSEWATCH_HOME", str(home_paths().home))
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(root / "app" / "dashboard" / "main.py"),
+        "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+    ]  # fmt: skip
+    out.print(f"serving the dashboard on http://{host}:{port} (Ctrl-C to stop)", highlight=False)
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+@app.command("app")
+def serve_app(
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8501,
+    host: Annotated[
+        str, typer.Option(help="Address to bind; 0.0.0.0 exposes it to the network.")
+    ] = "127.0.0.1",
+) -> None:
+    """Serve the analysts' dashboard (read-only on the published analytics.duckdb)."""
+    if not home_paths().analytics_db.exists():
+        _fail(f"{home_paths().analytics_db} does not exist: run housewatch build first")
+    raise typer.Exit(_serve(host, port))
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="One SELECT statement.")],
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    limit: Annotated[int, typer.Option(help="Row limit.")] = 10_000,
+    timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 10.0,
+) -> None:
+    """Ad-hoc read-only SQL on the published warehouse (the SQL page's guarded path)."""
+    from app import sqlguard, warehouse
+
+    if fmt not in ("table", "csv", "json"):
+        _fail(f"--format {fmt!r}: expected table, csv or json")
+    try:
+        result = sqlguard.run(query, row_limit=limit, timeout_s=timeout)
+    except (sqlguard.QueryRefused, warehouse.NotPublished) as exc:
+        _fail(str(exc))
+    frame = result.frame
+    if fmt == "csv":
+        sys.stdout.write(frame.write_csv())
+    elif fmt == "json":
+        sys.stdout.write(json.dumps(frame.to_dicts(), ensure_ascii=False, default=str) + "\n")
+    else:
+        table = Table(show_lines=False)
+        for name in frame.columns:
+            table.add_column(name, overflow="fold")
+        for row in frame.iter_rows():
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+    if result.truncated:
+        err.print(f"note: cut at the row limit of {limit:,} rows (--limit)", highlight=False)
 
 
 from housewatch.indices.command import index as _index_command  # noqa: E402
