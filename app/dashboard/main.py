@@ -10,26 +10,28 @@ import streamlit as st
 from app.catalog import t
 from app.dashboard.widgets import lang
 
-st.set_page_config(page_title="南通房地产市场监测 HouseWatch", page_icon="🏠", layout="wide")
+st.set_page_config(
+    page_title="南通房地产市场监测 HouseWatch", page_icon=":material/home:", layout="wide"
+)
 
 PAGES = {
     "section_market": [
-        ("pages/overview.py", "page_overview", "", "📊"),
-        ("pages/new_homes.py", "page_new_homes", "new_homes", "🏢"),
-        ("pages/resale.py", "page_resale", "resale", "🏘️"),
-        ("pages/rental.py", "page_rental", "rental", "🔑"),
-        ("pages/land.py", "page_land", "land", "🗺️"),
-        ("pages/credit.py", "page_credit", "credit", "🏦"),
-        ("pages/supply.py", "page_supply", "supply", "📦"),
+        ("pages/overview.py", "page_overview", "", ":material/dashboard:"),
+        ("pages/new_homes.py", "page_new_homes", "new_homes", ":material/apartment:"),
+        ("pages/resale.py", "page_resale", "resale", ":material/holiday_village:"),
+        ("pages/rental.py", "page_rental", "rental", ":material/key:"),
+        ("pages/land.py", "page_land", "land", ":material/landscape:"),
+        ("pages/credit.py", "page_credit", "credit", ":material/account_balance:"),
+        ("pages/supply.py", "page_supply", "supply", ":material/inventory_2:"),
     ],
     "section_control": [
-        ("pages/alerts.py", "page_alerts", "alerts", "🚨"),
-        ("pages/assessment.py", "page_assessment", "assessment", "📋"),
-        ("pages/indices.py", "page_indices", "indices", "📈"),
+        ("pages/alerts.py", "page_alerts", "alerts", ":material/warning:"),
+        ("pages/assessment.py", "page_assessment", "assessment", ":material/fact_check:"),
+        ("pages/indices.py", "page_indices", "indices", ":material/show_chart:"),
     ],
     "section_data": [
-        ("pages/sql.py", "page_sql", "sql", "🧮"),
-        ("pages/status.py", "page_status", "status", "🩺"),
+        ("pages/sql.py", "page_sql", "sql", ":material/terminal:"),
+        ("pages/status.py", "page_status", "status", ":material/monitor_heart:"),
     ],
 }
 

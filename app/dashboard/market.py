@@ -14,6 +14,7 @@ from app.dashboard.widgets import (
     GEO_LEVELS,
     Scope,
     chart,
+    delta,
     index_series,
     lang,
     q,
@@ -109,7 +110,8 @@ def market_page(spec: MarketSpec) -> Scope | None:
         col.metric(
             metric.label(),
             metric.text(last.get(metric.column)),
-            fmt.change_phrase(yoy, "yoy", lang()) if yoy is not None else None,
+            delta(yoy),
+            delta_color="off",
         )
     st.caption(f"{tr('latest_month')}: {fmt.month_label(last['period_start'], lang())}")
     st.subheader(tr("index_vs_average") if spec.index_market else tr("trends"))

@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app import warehouse
+from app import fmt, warehouse
 from app.catalog import t
 
 GRAINS = ("month", "quarter", "year")
@@ -46,6 +46,14 @@ def latest_month() -> Any:
     return warehouse.scalar(
         "select max(period_start) from fct_new_home_sales where period_grain = 'month'"
     )
+
+
+def delta(change_pct: float | None, basis: str = "yoy") -> str | None:
+    """A metric delta that starts with its sign, so Streamlit's arrow points the right way:
+    '-2.1% 同比' (the words 上涨/下降 would always draw an up arrow)."""
+    if change_pct is None:
+        return None
+    return f"{fmt.pct(change_pct, signed=True)} {tr(basis)}"
 
 
 def chart(spec: alt.Chart | alt.LayerChart) -> None:

@@ -7,7 +7,7 @@ import polars as pl
 import streamlit as st
 
 from app import charts, fmt
-from app.dashboard.widgets import chart, lang, latest_month, q, require_warehouse, tr
+from app.dashboard.widgets import chart, delta, lang, latest_month, q, require_warehouse, tr
 
 LIGHTS = {"red": "🔴", "orange": "🟠", "yellow": "🟡", "green": "🟢", "light_blue": "🔵",
           "blue": "🔵"}  # fmt: skip
@@ -50,24 +50,28 @@ def cards(month) -> None:
         col.metric(
             tr(key),
             fmt.index_value(idx["mom_index"]),
-            fmt.change_phrase(fmt.index_to_pct(idx["yoy_index"]), "yoy", zh),
+            delta(fmt.index_to_pct(idx["yoy_index"])),
+            delta_color="off",
             help=tr("index_mom"),
         )
     row1[2].metric(
         tr("new_home_units"),
         fmt.count(sales.get("units")),
-        fmt.change_phrase(sales.get("units_yoy_pct"), "yoy", zh),
+        delta(sales.get("units_yoy_pct")),
+        delta_color="off",
     )
     row1[3].metric(
         tr("new_home_price"),
         fmt.price(sales.get("avg_price_yuan_per_sqm")),
-        fmt.change_phrase(sales.get("avg_price_yuan_per_sqm_yoy_pct"), "yoy", zh),
+        delta(sales.get("avg_price_yuan_per_sqm_yoy_pct")),
+        delta_color="off",
     )
     row2 = st.columns(4)
     row2[0].metric(
         tr("resale_units"),
         fmt.count(resale.get("units")),
-        fmt.change_phrase(resale.get("units_yoy_pct"), "yoy", zh),
+        delta(resale.get("units_yoy_pct")),
+        delta_color="off",
     )
     row2[1].metric(tr("resale_price"), fmt.price(resale.get("avg_price_yuan_per_sqm")))
     row2[2].metric(
