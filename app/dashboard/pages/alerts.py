@@ -131,7 +131,7 @@ def render() -> None:
                                      return_dtype=pl.String).alias(tr("level")),
         pl.col(f"rule_name_{'en' if zh == 'en' else 'zh'}").alias(tr("rule")),
         pl.col("geo_name").alias(tr("geo_name")),
-        pl.col("entity_name"),
+        pl.col("entity_name").alias(tr("entity")),
         pl.col("observed_value").round(2).alias(tr("observed")),
         pl.col("status").fill_null("open").map_elements(
             lambda s: tr(f"status_{s}"), return_dtype=pl.String).alias(tr("review_status")),
