@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh Debian machine with Python 3.11:
-#   make demo   - set up, generate the sample Nantong market, load it (and, as later issues land,
-#                 build, brief and serve)
+#   make demo   - set up, generate the sample Nantong market, load, build, publish, brief and serve the
+#                 dashboard on http://127.0.0.1:8501 (DEMO_ARGS=--no-serve to stop after the build)
 #   make test   - set up and run the test suite
 PYTHON ?= python3.11
 VENV   ?= .venv

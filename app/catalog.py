@@ -113,6 +113,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "review_history": ("复核记录", "Review history"),
     "no_reviews": ("暂无复核记录", "No reviews yet"),
     "months_running": ("持续月数", "Months running"),
+    "entity": ("对象", "Entity"),
     # assessment
     "evaluation": ("季度评价", "Quarterly evaluation"),
     "assessment": ("年度考核", "Annual assessment"),

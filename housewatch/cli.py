@@ -267,67 +267,6 @@ def status(
         out.print(f"{b['status']}: {b['file_name']}: {b['message']}", highlight=False)
 
 
-# ---------------------------------------------------------------- brief and run
-
-
-def _brief(period: str, formats: str, out_dir: Path | None) -> None:
-    from app.brief.command import parse_formats, write_brief
-
-    result = write_brief(home_paths(), period, parse_formats(formats), out_dir)
-    timings = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
-    out.print(f"brief {result.period.key} written to {result.out_dir} ({timings})", highlight=False)
-    for path in result.files:
-        out.print(f"  {path.name}", highlight=False)
-
-
-@app.command()
-def brief(
-    period: Annotated[str, typer.Option(help="2025-06 (month), 2025-Q2 (quarter) or 2025 (year).")],
-    formats: Annotated[str, typer.Option("--format", help="Comma-separated: html,pdf,md.")] = (
-        "html,pdf,md"
-    ),
-    out_dir: Annotated[
-        Path | None,
-        typer.Option("--out", help="Folder (default HOUSEWATCH_HOME/reports/<period>)."),
-    ] = None,
-) -> None:
-    """Write the monthly, quarterly or annual brief (月度分析/季度评价/年度考核)."""
-    try:
-        _brief(period, formats, out_dir)
-    except UserError as exc:
-        _fail(str(exc))
-
-
-@app.command()
-def run(
-    formats: Annotated[str, typer.Option("--format", help="Brief formats: html,pdf,md.")] = (
-        "html,pdf,md"
-    ),
-) -> None:
-    """The scheduled job: load HOUSEWATCH_HOME/inbox, build, publish, brief the latest month."""
-    from app.brief.command import latest_period, parse_formats
-    from housewatch.pipeline.build import build as run_build
-
-    paths = home_paths()
-    try:
-        chosen = parse_formats(formats)
-        paths.inbox.mkdir(parents=True, exist_ok=True)
-        if any(p.is_file() for p in paths.inbox.rglob("*")):
-            code = _load([paths.inbox], None, None, verbose=False)
-            if code:
-                raise typer.Exit(code)
-        else:
-            out.print(f"inbox {paths.inbox} is empty: nothing to load", highlight=False)
-        result = run_build(paths)
-        out.print(
-            f"built in {result.seconds_dbt:.1f} s, published {len(result.tables)} tables",
-            highlight=False,
-        )
-        _brief(latest_period(paths), ",".join(chosen), None)
-    except UserError as exc:
-        _fail(str(exc))
-
-
 # ---------------------------------------------------------------- demo
 
 
@@ -339,8 +278,13 @@ def demo(
     start: Annotated[str, typer.Option(help="First month, YYYY-MM.")] = "2016-01",
     end: Annotated[str, typer.Option(help="Last month, YYYY-MM.")] = "2025-12",
     scale: Annotated[float, typer.Option(help="Volume multiplier.")] = 1.0,
+    port: Annotated[int, typer.Option(help="Dashboard port.")] = 8501,
+    host: Annotated[str, typer.Option(help="Dashboard address.")] = "127.0.0.1",
 ) -> None:
-    """Generate the sample market under HOUSEWATCH_HOME/sample, load it, build and publish."""
+    """Generate the sample market under HOUSEWATCH_HOME/sample, load it, build, publish, write
+    the latest monthly brief and serve the dashboard (unless --no-serve)."""
+    from app.brief.command import latest_period
+    from housewatch.cli_outputs import serve, write_brief_files
     from housewatch.pipeline.build import build as run_build
 
     paths = home_paths()
@@ -353,16 +297,19 @@ def demo(
             raise typer.Exit(code)
         with err.status("building the warehouse (dbt build + publish)"):
             result = run_build(paths)
+        out.print(
+            f"built in {result.seconds_dbt:.1f} s; {len(result.tables)} tables in"
+            f" {paths.analytics_db}",
+            highlight=False,
+        )
+        write_brief_files(latest_period(paths), "html,pdf,md", None)
     except UserError as exc:
         _fail(str(exc))
-    out.print(
-        f"built in {result.seconds_dbt:.1f} s; {len(result.tables)} tables in {paths.analytics_db}",
-        highlight=False,
-    )
     if not no_serve:
-        out.print("the dashboard is not built yet (issue #5): nothing to serve")
+        raise typer.Exit(serve(host, port))
 
 
+from housewatch import cli_outputs as _outputs  # noqa: E402, F401  (registers brief, run, app, sql)
 from housewatch.indices.command import index as _index_command  # noqa: E402
 
 app.command("index")(_index_command)

@@ -1,0 +1,150 @@
+"""Widgets shared by the dashboard pages: language, warehouse queries, selectors, downloads."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from app import fmt, warehouse
+from app.catalog import t
+
+GRAINS = ("month", "quarter", "year")
+GEO_LEVELS = ("city", "urban", "district", "block")
+
+
+def lang() -> str:
+    """The session's language: Chinese unless the analyst switched to English."""
+    return st.session_state.get("lang", "zh")
+
+
+def tr(key: str, **fields: object) -> str:
+    return t(key, lang(), **fields)
+
+
+def q(sql: str, params: list | None = None) -> pl.DataFrame:
+    """A read-only query on the published warehouse, cached until the next publish."""
+    return warehouse.query(sql, params)
+
+
+def require_warehouse() -> bool:
+    """False (with a message) while nothing is published, so pages stop cleanly."""
+    try:
+        warehouse.version()
+    except warehouse.NotPublished:
+        st.warning(tr("no_warehouse"))
+        return False
+    return True
+
+
+def latest_month() -> Any:
+    """The last month with new-home sales: the month every headline describes."""
+    return warehouse.scalar(
+        "select max(period_start) from fct_new_home_sales where period_grain = 'month'"
+    )
+
+
+def delta(change_pct: float | None, basis: str = "yoy") -> str | None:
+    """A metric delta that starts with its sign, so Streamlit's arrow points the right way:
+    '-2.1% 同比' (the words 上涨/下降 would always draw an up arrow)."""
+    if change_pct is None:
+        return None
+    return f"{fmt.pct(change_pct, signed=True)} {tr(basis)}"
+
+
+def chart(spec: alt.Chart | alt.LayerChart) -> None:
+    st.altair_chart(spec, width="stretch")
+
+
+@dataclass(frozen=True)
+class Scope:
+    grain: str
+    geo_level: str
+    geo_name: str | None
+    since: Any
+
+
+def scope_selectors(table: str, key: str, levels: tuple[str, ...] = GEO_LEVELS) -> Scope:
+    """Period grain, geography level and area, and the first period to show."""
+    cols = st.columns(4)
+    grain = cols[0].selectbox(
+        tr("period_grain"), GRAINS, format_func=lambda g: tr(f"grain_{g}"), key=f"{key}_grain"
+    )
+    level = cols[1].selectbox(
+        tr("geo_level"), levels, format_func=lambda g: tr(f"geo_{g}"), key=f"{key}_level"
+    )
+    names = q(
+        f"select distinct geo_name from {table} where geo_level = ? order by geo_name", [level]
+    )["geo_name"].to_list()
+    name = None
+    if len(names) > 1:
+        name = cols[2].selectbox(tr("geo_name"), names, key=f"{key}_name")
+    elif names:
+        name = names[0]
+    periods = q(
+        f"select distinct period_start from {table} where period_grain = ? order by 1", [grain]
+    )["period_start"].to_list()
+    default = max(0, len(periods) - {"month": 36, "quarter": 16, "year": 10}[grain])
+    since = (
+        cols[3].selectbox(tr("from_period"), periods, index=default, key=f"{key}_since")
+        if periods
+        else None
+    )
+    return Scope(grain, level, name, since)
+
+
+def scoped(table: str, scope: Scope, extra: str = "", columns: str = "*") -> pl.DataFrame:
+    """Rows of a geo × period mart inside the chosen scope, oldest first."""
+    where = "period_grain = ? and geo_level = ? and period_start >= ?"
+    params: list = [scope.grain, scope.geo_level, scope.since]
+    if scope.geo_name:
+        where += " and geo_name = ?"
+        params.append(scope.geo_name)
+    if extra:
+        where += f" and {extra}"
+    return q(f"select {columns} from {table} where {where} order by period_start", params)
+
+
+def index_series(market: str, scope: Scope) -> pl.DataFrame:
+    """The headline price index of a market for the scope (no block-level indices exist)."""
+    level = "city" if scope.geo_level == "block" else scope.geo_level
+    params: list = [market, scope.grain, level, scope.since]
+    where = ""
+    if scope.geo_name and scope.geo_level != "block":
+        where = " and geo_name = ?"
+        params.append(scope.geo_name)
+    return q(
+        "select period_start, geo_name, index_value, mom_index, yoy_index, n, method "
+        "from fct_price_indices where market = ? and is_headline and band = 'all' "
+        f"and period_grain = ? and geo_level = ? and period_start >= ?{where} "
+        "order by period_start",
+        params,
+    )
+
+
+def downloads(frame: pl.DataFrame, name: str) -> None:
+    """CSV (UTF-8 with BOM, so Excel opens Chinese correctly) and .xlsx of a table."""
+    cols = st.columns(2)
+    csv = "\ufeff" + frame.write_csv()
+    cols[0].download_button(
+        tr("download_csv"), csv.encode("utf-8"), f"{name}.csv", "text/csv", key=f"{name}_csv"
+    )
+    buf = io.BytesIO()
+    frame.write_excel(buf, worksheet=name[:31])
+    cols[1].download_button(
+        tr("download_xlsx"),
+        buf.getvalue(),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{name}_xlsx",
+    )
+
+
+def table(frame: pl.DataFrame, name: str) -> None:
+    """A table with its downloads."""
+    st.dataframe(frame, width="stretch", hide_index=True)
+    downloads(frame, name)
