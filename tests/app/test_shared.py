@@ -81,3 +81,21 @@ def test_query_is_cached_per_published_version(tmp_path: Path) -> None:
     reader.close()
     with pytest.raises(duckdb.Error):
         warehouse.connect(tmp_path).execute("create table x (a int)")
+
+
+def test_the_tile_map_places_every_district_of_the_gazetteer_once():
+    import ast
+    from pathlib import Path
+
+    from ingest.geography import DEFAULT_CITY, gazetteer
+
+    source = Path(__file__).resolve().parents[2] / "app" / "dashboard" / "pages" / "overview.py"
+    tree = ast.parse(source.read_text(encoding="utf-8"))
+    tiles = next(
+        ast.literal_eval(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "TILES"
+    )
+    codes = {d.code for d in gazetteer(DEFAULT_CITY).districts}
+    assert set(tiles) == codes
+    assert len(set(tiles.values())) == len(tiles)  # no two districts on one tile

@@ -9,13 +9,14 @@ import streamlit as st
 from app import charts, fmt
 from app.dashboard.widgets import chart, delta, lang, latest_month, q, require_warehouse, tr
 
-LIGHTS = {"red": "🔴", "orange": "🟠", "yellow": "🟡", "green": "🟢", "light_blue": "🔵",
-          "blue": "🔵"}  # fmt: skip
+# Level names as text: colour emoji are missing from the CJK fonts the server and PDFs use.
+LIGHTS = {"red": "● 红", "orange": "● 橙", "yellow": "● 黄", "green": "● 绿",
+          "light_blue": "● 浅蓝", "blue": "● 蓝"}  # fmt: skip
 # A tile map: districts placed roughly as they lie (west → east, north → south).
 TILES = {
     "320685": (0, 0), "320623": (2, 0), "320682": (0, 1), "320612": (1, 1),
-    "320602": (1, 2), "320691": (2, 2), "320614": (3, 1), "320681": (4, 1),
-    "320693": (3, 0), "320692": (2, 3),
+    "320602": (1, 2), "320600K01": (2, 2), "320614": (3, 1), "320681": (4, 1),
+    "320600K03": (3, 0), "320600K02": (3, 2),
 }  # fmt: skip
 
 
@@ -172,7 +173,7 @@ def render() -> None:
         chart(tile_map(frame))
     st.subheader(tr("district_lights"))
     view = frame.select(
-        pl.col("level").replace_strict(LIGHTS, default="⚪").alias(tr("level")),
+        pl.col("level").replace_strict(LIGHTS, default="○ 绿").alias(tr("level")),
         pl.col("district_name").alias(tr("district")),
         pl.col("units").alias(tr("units")),
         pl.col("avg_price_yuan_per_sqm").round(0).alias(tr("avg_price")),
