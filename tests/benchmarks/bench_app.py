@@ -1,8 +1,8 @@
 """Dashboard speed, server side (AppTest): each page's first render on a cold cache, then a
 filter change answered from cache. Targets (issue 5): first render < 2 s at scale 1, filter
-change < 1 s. Uses $HOUSEWATCH_HOME (default /tmp/hw-dashboard, a built scale-1 warehouse).
+change < 1 s. Uses $HOUSEWATCH_HOME (default ./data, the warehouse `make demo` builds at scale 1).
 
-    HOUSEWATCH_HOME=/tmp/hw-dashboard python tests/benchmarks/bench_app.py
+    python tests/benchmarks/bench_app.py     # or HOUSEWATCH_HOME=/path/to/scale-10 ...
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("HOUSEWATCH_HOME", "/tmp/hw-dashboard")
+os.environ.setdefault("HOUSEWATCH_HOME", str(ROOT / "data"))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
