@@ -185,12 +185,14 @@ def test_planted_supply_events_show_in_months_of_supply(market, mart):
             " and months_of_supply_12m_months is not null"
         )
         assert window.height > 0, event["event_id"]
+        # all but one month: the warehouse's stock carries the quarantined contracts (~1.2% of
+        # sales), so the edge month of the generator's window can read just across the line
         if event["kind"] == "months_of_supply_low":
-            assert (window["mos"] < 6).mean() >= 0.75, window
+            assert (window["mos"] < 6).sum() >= window.height - 1, window
             assert window["mos"].min() < 6
             assert "lt6" in window["band"].to_list()
         else:
-            assert (window["mos"] > 36).mean() >= 0.75, window
+            assert (window["mos"] > 36).sum() >= window.height - 1, window
 
 
 # ---------- land
