@@ -320,4 +320,8 @@ def main() -> None:  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    # `python -m housewatch.cli`: run the imported module's app, where cli_outputs registered
+    # brief, run, app and sql (this __main__ copy of the module has only the core commands)
+    from housewatch.cli import app as _registered
+
+    _registered()

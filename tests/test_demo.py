@@ -26,3 +26,16 @@ def test_demo_builds_publishes_and_briefs_the_latest_month(home):
     briefs = sorted(p.name for p in (home.reports / "2021-12").iterdir())
     assert briefs == ["brief-2021-12.html", "brief-2021-12.md", "brief-2021-12.pdf"]
     assert "2021年12月" in (home.reports / "2021-12" / "brief-2021-12.md").read_text("utf-8")
+
+
+def test_python_dash_m_cli_lists_every_public_command():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "housewatch.cli", "--help"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    for command in ("generate", "schema", "load", "build", "status", "demo", "brief", "run",
+                    "app", "sql", "index"):  # fmt: skip
+        assert f" {command} " in done.stdout, command
