@@ -76,12 +76,9 @@ filed_price_contracts as (
         on contracts.project_id = alerts.entity_id
         and contracts.sign_month = alerts.period_start
     where alerts.rule_family in ('filed_price_above', 'filed_price_discount')
-        and case alerts.comparator
-            when '>' then 100.0 * contracts.unit_price_yuan_per_sqm / contracts.filed_price_yuan_per_sqm > alerts.effective_threshold
-            when '>=' then 100.0 * contracts.unit_price_yuan_per_sqm / contracts.filed_price_yuan_per_sqm >= alerts.effective_threshold
-            when '<' then 100.0 * contracts.unit_price_yuan_per_sqm / contracts.filed_price_yuan_per_sqm < alerts.effective_threshold
-            when '<=' then 100.0 * contracts.unit_price_yuan_per_sqm / contracts.filed_price_yuan_per_sqm <= alerts.effective_threshold
-        end
+        and {{ meets_threshold(
+            '100.0 * contracts.unit_price_yuan_per_sqm / contracts.filed_price_yuan_per_sqm',
+            'alerts.comparator', 'alerts.effective_threshold') }}
 ),
 
 flip_contracts as (

@@ -76,12 +76,7 @@ met as (
     select *
     from with_overrides
     where (threshold_district_code is not null or has_district_override = 0)
-        and case comparator
-            when '>' then observed_value > effective_threshold
-            when '>=' then observed_value >= effective_threshold
-            when '<' then observed_value < effective_threshold
-            when '<=' then observed_value <= effective_threshold
-        end
+        and {{ meets_threshold('observed_value', 'comparator', 'effective_threshold') }}
 ),
 
 ranked as (
