@@ -9,9 +9,6 @@ import streamlit as st
 from app import charts, fmt
 from app.dashboard.widgets import chart, delta, lang, latest_month, q, require_warehouse, tr
 
-# Level names as text: colour emoji are missing from the CJK fonts the server and PDFs use.
-LIGHTS = {"red": "● 红", "orange": "● 橙", "yellow": "● 黄", "green": "● 绿",
-          "light_blue": "● 浅蓝", "blue": "● 蓝"}  # fmt: skip
 # A tile map: districts placed roughly as they lie (west → east, north → south).
 TILES = {
     "320685": (0, 0), "320623": (2, 0), "320682": (0, 1), "320612": (1, 1),
@@ -173,7 +170,10 @@ def render() -> None:
         chart(tile_map(frame))
     st.subheader(tr("district_lights"))
     view = frame.select(
-        pl.col("level").replace_strict(LIGHTS, default="○ 绿").alias(tr("level")),
+        # level names as text: the CJK fonts the server and PDFs use have no colour emoji
+        pl.col("level")
+        .map_elements(lambda level: f"● {charts.level_name(level, lang())}", return_dtype=pl.Utf8)
+        .alias(tr("level")),
         pl.col("district_name").alias(tr("district")),
         pl.col("units").alias(tr("units")),
         pl.col("avg_price_yuan_per_sqm").round(0).alias(tr("avg_price")),
