@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -26,7 +27,9 @@ err = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    from ingest.pseudonymise import mask
+
+    err.print(f"[red]error:[/red] {escape(mask(message))}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -145,6 +148,7 @@ def _load(
     units: dict[str, str] | None = None,
 ) -> int:
     from ingest.load import expand, load
+    from ingest.pseudonymise import mask
 
     paths = home_paths()
     files = expand(inputs)
@@ -178,11 +182,11 @@ def _load(
         )
     for path, batch_id in report.skipped:
         if verbose or len(report.skipped) <= 5:
-            out.print(f"already loaded as {batch_id}: {path.name}", highlight=False)
+            out.print(f"already loaded as {batch_id}: {mask(path.name)}", highlight=False)
     if len(report.skipped) > 5 and not verbose:
         out.print(f"{len(report.skipped)} file(s) already loaded (no-op)")
     for b in report.rejected:
-        err.print(f"[red]error:[/red] {b.message}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(b.message or '')}", highlight=False, soft_wrap=True)
     return 1 if report.rejected else 0
 
 

@@ -82,9 +82,9 @@ def run(
 def serve(host: str, port: int) -> int:
     """Run the dashboard with Streamlit in the foreground; returns its exit code."""
     import os
-    import subprocess
 
     import app as app_package
+    from housewatch import proc
 
     root = Path(app_package.__file__).resolve().parents[1]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root),
@@ -96,8 +96,8 @@ def serve(host: str, port: int) -> int:
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
     ]  # fmt: skip
     out.print(f"serving the dashboard on http://{host}:{port} (Ctrl-C to stop)", highlight=False)
-    try:
-        return subprocess.call(command, env=env)
+    try:  # Streamlit dies with this process, and SIGTERM to it stops Streamlit first
+        return proc.run(command, env=env).returncode
     except KeyboardInterrupt:
         return 0
 

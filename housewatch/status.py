@@ -7,22 +7,24 @@ from typing import Any
 
 import polars as pl
 
+from housewatch.lock import pipeline_busy
 from housewatch.settings import Paths
-from ingest.ledger import Ledger
+from ingest.ledger import INTERRUPTED, Ledger
 
 COUNTS = ("read", "loaded", "quarantined", "duplicates", "blank_rows")
 BATCH_FIELDS = (
     "batch_id", "file", "file_name", "source", "profile", "format", "encoding", *COUNTS,
     "reasons", "unknown_columns", "status", "message", "started_at", "finished_at", "seconds",
 )  # fmt: skip
-BATCH_FIELDS = (
-    "batch_id", "file", "file_name", "source", "profile", "format", "encoding", *COUNTS,
-    "reasons", "unknown_columns", "status", "message", "started_at", "finished_at", "seconds",
-)  # fmt: skip
 
 
-def _freshness(paths: Paths, source: str) -> dict[str, Any]:
-    files = sorted((paths.landing / source).glob("batch_id=*/data.parquet"))
+def _freshness(paths: Paths, source: str, committed: set[str]) -> dict[str, Any]:
+    """Rows and months of the committed batches only (a killed load may have left more)."""
+    files = [
+        f
+        for f in sorted((paths.landing / source).glob("batch_id=*/data.parquet"))
+        if f.parent.name.removeprefix("batch_id=") in committed
+    ]
     if not files:
         return {}
     scan = pl.scan_parquet(files)
@@ -57,6 +59,11 @@ def _last_build(paths: Paths) -> dict[str, Any] | None:
 def status(paths: Paths) -> dict[str, Any]:
     """Ledger rows plus per-source totals; stable keys, documented in the README."""
     batches = Ledger(paths.ledger).batches() if paths.ledger.exists() else []
+    if not pipeline_busy(paths):  # nothing runs: a batch still 'loading' was killed
+        for b in batches:
+            if b.status == "loading":
+                b.status, b.message = "failed", INTERRUPTED
+    committed = {b.batch_id for b in batches if b.status == "loaded"}
     totals: dict[str, dict[str, Any]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0) | {"files": 0})
     for b in batches:
         if b.status != "loaded" or b.source is None:
@@ -66,7 +73,7 @@ def status(paths: Paths) -> dict[str, Any]:
         for k in COUNTS:
             t[k] += getattr(b, k)
     for source, t in totals.items():
-        t.update(_freshness(paths, source))
+        t.update(_freshness(paths, source, committed))
         t["quarantine_share"] = round(t["quarantined"] / t["read"], 4) if t["read"] else 0.0
     return {
         "home": str(paths.home),

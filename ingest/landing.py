@@ -113,13 +113,31 @@ def recover(paths: Paths, committed: set[str]) -> list[Path]:
     return removed
 
 
-def existing_hashes(paths: Paths, source: str) -> set[str]:
-    """Record hashes of everything already landed for `source` (for cross-file duplicates)."""
-    files = sorted((paths.landing / source).glob("batch_id=*/data.parquet"))
+def current_versions(paths: Paths, contract: Contract) -> pl.DataFrame:
+    """Key + record hash of each record's current version: the latest batch, then the latest row
+    in it, wins (as in dbt's latest_version), so versions follow the order files were loaded."""
+    key = list(contract.key)
+    schema = landing_schema(contract)
+    files = sorted((paths.landing / contract.source).glob("batch_id=*/data.parquet"))
     if not files:
-        return set()
-    hashes = pl.scan_parquet(files).select("_record_hash").collect().get_column("_record_hash")
-    return set(hashes.to_list())
+        return pl.DataFrame(schema={c: schema[c] for c in [*key, "_record_hash"]})
+    return (
+        pl.scan_parquet(files, hive_partitioning=False)
+        .select(*key, "_record_hash", "_batch_id", "_row")
+        .sort("_batch_id", "_row")
+        .unique(subset=key, keep="last")
+        .select(*key, "_record_hash")
+        .collect()
+    )
+
+
+def newest(current: pl.DataFrame, loaded: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """`current` after a batch whose `loaded` rows became the current versions of their keys."""
+    if loaded.height == 0:
+        return current
+    return pl.concat([current, loaded.cast(current.schema)]).unique(
+        subset=key, keep="last", maintain_order=True
+    )
 
 
 _LEDGER_SCHEMA: dict[str, pl.DataType] = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -68,14 +68,21 @@ class Batch:
         return asdict(self)
 
 
+INTERRUPTED = "interrupted before commit; its files are removed by the next load or build"
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class Ledger:
-    def __init__(self, path: Path):
+    """`scrub` is applied to every text the ledger writes (paths, messages, header names): a file
+    named after a buyer or a data row taken for a header must not put an ID number in clear."""
+
+    def __init__(self, path: Path, scrub: Callable[[str], str | None] | None = None):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self._scrub = scrub or (lambda text: text)
         with self._connect() as con:
             con.executescript(SCHEMA)
 
@@ -100,19 +107,22 @@ class Ledger:
 
     def begin(self, file: Path, content_hash: str, size: int) -> Batch:
         started = _now()
+        name, where = self._scrub(file.name) or "", self._scrub(str(file)) or ""
         with self._connect() as con:
             cur = con.execute(
                 "insert into batches (file, file_name, content_hash, size_bytes, status,"
                 " started_at) values (?, ?, ?, ?, 'loading', ?)",
-                (str(file), file.name, content_hash, size, started),
+                (where, name, content_hash, size, started),
             )
             seq = cur.lastrowid
             batch_id = f"b{seq:07d}"
             con.execute("update batches set batch_id = ? where seq = ?", (batch_id, seq))
-        return Batch(batch_id, str(file), file.name, content_hash, size, started_at=started)
+        return Batch(batch_id, where, name, content_hash, size, started_at=started)
 
     def finish(self, batch: Batch) -> None:
         batch.finished_at = _now()
+        batch.message = self._scrub(batch.message) if batch.message else batch.message
+        batch.unknown_columns = [self._scrub(c) or "" for c in batch.unknown_columns]
         with self._connect() as con:
             con.execute(
                 """update batches set source=?, profile=?, format=?, encoding=?, read=?, loaded=?,
@@ -134,9 +144,9 @@ class Ledger:
             ids = [r["batch_id"] for r in con.execute(
                 "select batch_id from batches where status = 'loading'")]  # fmt: skip
             con.execute(
-                "update batches set status='failed', message='interrupted before commit',"
-                " finished_at=? where status='loading'",
-                (_now(),),
+                "update batches set status='failed', message=?, finished_at=?"
+                " where status='loading'",
+                (INTERRUPTED, _now()),
             )
         return ids
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from housewatch.errors import UserError
+from housewatch.faults import crash_point
 from housewatch.lock import pipeline_lock
 from housewatch.settings import Paths
 from ingest import landing
@@ -80,13 +79,6 @@ def expand(paths: list[Path]) -> list[Path]:
         else:
             raise UserError(f"{p}: no such file or directory")
     return files
-
-
-def _maybe_crash(point: str, batch_no: int) -> None:
-    """Test hook: HOUSEWATCH_CRASH_AT=point:N kills the process (SIGKILL) at the N-th batch."""
-    spec = os.environ.get("HOUSEWATCH_CRASH_AT")
-    if spec and spec.partition(":")[0] == point and int(spec.partition(":")[2] or 1) == batch_no:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _resolve(
@@ -166,10 +158,9 @@ def load_file(
     paths: Paths,
     ledger: Ledger,
     pseudonymiser: Pseudonymiser,
-    hashes: dict[str, set[str]],
+    versions: dict[str, pl.DataFrame],
     source: str | None = None,
     profile_name: str | None = None,
-    batch_no: int = 1,
     units: dict[str, str] | None = None,
 ) -> Batch | tuple[Path, str]:
     data = path.read_bytes()
@@ -181,6 +172,7 @@ def load_file(
     started = time.perf_counter()
     try:
         table = read_table(path, _is_header_factory())
+        crash_point("read")
         batch.format, batch.encoding, batch.blank_rows = (
             table.format,
             table.encoding,
@@ -203,16 +195,18 @@ def load_file(
     value_cols = [c.output_name for c in target.columns if c.type not in ("drop", "city")]
     value_cols.append("city_code")
     good = good.with_columns(_record_hash(good, value_cols))
-    seen = hashes.setdefault(target.source, landing.existing_hashes(paths, target.source))
-    first = good.get_column("_record_hash").is_first_distinct()
-    unseen = pl.Series(
-        [h not in seen for h in good.get_column("_record_hash").to_list()], dtype=pl.Boolean
-    )
-    fresh = good.filter(first & unseen)
+    key = list(target.key)
+    if target.source not in versions:
+        versions[target.source] = landing.current_versions(paths, target)
+    current = versions[target.source]
+    # exact repeats within the file, then repeats of each key's current version, are duplicates:
+    # A -> B -> A loads the third A as a new version, A -> B -> B does not
+    first = good.filter(good.get_column("_record_hash").is_first_distinct())
+    fresh = first.join(current, on=[*key, "_record_hash"], how="anti", nulls_equal=True)
     # the same key twice in one file with different values: the file contradicts itself
-    key_first = fresh.select(pl.struct(list(target.key)).is_first_distinct()).to_series()
+    key_first = fresh.select(pl.struct(key).is_first_distinct()).to_series()
     conflicts = fresh.filter(~key_first).with_columns(
-        _reason=pl.lit("duplicate_key_conflict"), _field=pl.lit(",".join(target.key))
+        _reason=pl.lit("duplicate_key_conflict"), _field=pl.lit(",".join(key))
     )
     fresh = fresh.filter(key_first)
     quarantined = pl.concat([bad, conflicts.drop("_record_hash")], how="vertical_relaxed")
@@ -227,13 +221,14 @@ def load_file(
         _landing_frame(fresh, batch, target, loaded_at),
         _quarantine_frame(quarantined.sort("_row"), batch, target),
     )
-    _maybe_crash("staged", batch_no)
+    crash_point("staged")
     landing.publish(moves)
-    _maybe_crash("published", batch_no)
+    crash_point("landed")
     batch.status = "loaded"
     batch.seconds = time.perf_counter() - started
     ledger.finish(batch)
-    seen.update(fresh.get_column("_record_hash").to_list())
+    crash_point("committed")
+    versions[target.source] = landing.newest(current, fresh.select(*key, "_record_hash"), key)
     return batch
 
 
@@ -253,16 +248,16 @@ def load(
         contract(source)  # fail fast on a typo
     files = expand(inputs)
     with pipeline_lock(paths):
-        ledger = Ledger(paths.ledger)
+        pseudonymiser = Pseudonymiser(load_or_create_key(paths.pseudonym_key))
+        ledger = Ledger(paths.ledger, scrub=pseudonymiser.scrub)
         ledger.mark_interrupted()
         landing.recover(paths, ledger.loaded_ids())
         landing.ensure_empty_partitions(paths, list(contracts().values()))
-        pseudonymiser = Pseudonymiser(load_or_create_key(paths.pseudonym_key))
         report = LoadReport([], [])
-        hashes: dict[str, set[str]] = {}
-        for n, path in enumerate(files, start=1):
+        versions: dict[str, pl.DataFrame] = {}  # source -> key + hash of current versions
+        for path in files:
             result = load_file(
-                path, paths, ledger, pseudonymiser, hashes, source, profile_name, n, units
+                path, paths, ledger, pseudonymiser, versions, source, profile_name, units
             )
             if isinstance(result, tuple):
                 report.skipped.append(result)

@@ -121,12 +121,7 @@ def normalise(
     for col in contract.columns:  # absent optional columns are simply null
         if col.name not in present:
             frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(col.name))
-    # quarantine keeps the values as received, except personal data (hashed below, phones gone)
-    originals = frame.select(
-        pl.col(c.name).alias(f"_raw_{c.name}")
-        for c in contract.columns
-        if c.type not in ("pii", "drop")
-    )
+    originals = _originals(frame, contract, pseudonymiser)
     values: dict[str, pl.Expr] = {}
     problems: list[tuple[str, pl.Expr]] = []  # (field, reason expr), evaluated stage by stage
     for col in contract.columns:
@@ -160,10 +155,30 @@ def normalise(
     typed = _flag(typed, fields)
     pii = [c for c in contract.columns if c.type == "pii"]
     typed = pseudonymiser.apply(typed, pii)
+    typed = pseudonymiser.scrub_frame(
+        typed, [c.name for c in contract.columns if c.type == "string"]
+    )
     drop = [c.name for c in contract.columns if c.type == "drop"]
     return pl.concat([typed.drop(drop), originals], how="horizontal").with_columns(
         pl.col(c.output_name).alias(f"_raw_{c.name}") for c in pii
     )
+
+
+def _originals(
+    frame: pl.DataFrame, contract: Contract, pseudonymiser: Pseudonymiser
+) -> pl.DataFrame:
+    """What quarantine keeps of each row as received: never personal columns (hashed, phones
+    gone), identity-shaped text in any column hashed, and in a structurally broken row (fields
+    shifted, so any cell may hold a name) every value but a short number or a date hashed."""
+    names = [c.name for c in contract.columns if c.type not in ("pii", "drop")]
+    raw = pseudonymiser.scrub_frame(frame.select(names))
+    broken = frame.get_column("_reader_error").is_not_null().arg_true()
+    if broken.len():
+        raw = raw.with_columns(
+            raw.get_column(c).scatter(broken, [pseudonymiser.hide(v) for v in raw[c][broken]])
+            for c in names
+        )
+    return raw.select(pl.col(c).alias(f"_raw_{c}") for c in names)
 
 
 def _resolve_geography(

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from housewatch import proc
 from housewatch.errors import UserError
+from housewatch.faults import crash_point
 from housewatch.lock import pipeline_lock
 from housewatch.pipeline.checks import validate_configuration
 from housewatch.pipeline.dictionary import write_dictionary
 from housewatch.pipeline.publish import publish
 from housewatch.settings import Paths
 from ingest import landing
+from ingest.ledger import Ledger
 from ingest.schemas import contracts
 
 PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -78,8 +81,9 @@ def _first_problem(build_db: Path, relation: str | None) -> str | None:
         con.close()
 
 
-def run_dbt(paths: Paths, args: list[str]) -> None:
-    """Run dbt in its own process (its adapter keeps the build database open for its lifetime);
+def run_dbt(paths: Paths, args: list[str], hold_fds: Sequence[int] = ()) -> None:
+    """Run dbt in its own process (its adapter keeps the build database open for its lifetime),
+    bound to this one (housewatch.proc) and holding `hold_fds` (the pipeline lock) until it ends;
     a failed node becomes a one-line UserError naming it."""
     work = paths.home / "dbt"
     env = {
@@ -93,7 +97,8 @@ def run_dbt(paths: Paths, args: list[str]) -> None:
         "--profiles-dir", str(PROJECT_DIR), "--target-path", str(work / "target"),
         "--log-path", str(work / "logs"), *args[1:],
     ]  # fmt: skip
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    crash_point("dbt")  # the fault suite's kill while dbt runs happens from outside
+    done = proc.run(command, env=env, pass_fds=hold_fds, capture=True)
     if done.returncode == 0:
         return
     failed = _failures(work / "target", paths.build_db)
@@ -102,13 +107,48 @@ def run_dbt(paths: Paths, args: list[str]) -> None:
     raise UserError(f"dbt {args[0]} failed: {detail} (log: {work / 'logs' / 'dbt.log'})")
 
 
+def committed_batches(paths: Paths) -> set[str]:
+    """Recover from any interrupted load, then the batches the ledger committed: the only ones a
+    build may read (a killed load can leave a landed partition it never committed)."""
+    ledger = Ledger(paths.ledger)
+    ledger.mark_interrupted()
+    committed = ledger.loaded_ids()
+    landing.recover(paths, committed)
+    return committed
+
+
+def stale_batches(build_db: Path, committed: set[str]) -> set[str]:
+    """Batches held by the build database's intermediate tables (the incremental current-version
+    models keep rows across builds) that the ledger no longer commits: their rows must go, and
+    the versions they superseded come back, which takes a full rebuild."""
+    if not build_db.exists():
+        return set()
+    con = duckdb.connect(str(build_db), read_only=True)
+    try:
+        tables = con.sql(
+            "select t.schema_name, t.table_name from duckdb_tables() t join duckdb_columns() c"
+            " using (database_name, schema_name, table_name)"
+            " where c.column_name = 'batch_id' and t.schema_name = 'intermediate'"
+        ).fetchall()
+        held: set[str] = set()
+        for schema, table in tables:
+            rows = con.sql(f'select distinct batch_id from "{schema}"."{table}"').fetchall()
+            held.update(r[0] for r in rows if r[0] is not None)
+    finally:
+        con.close()
+    return held - committed - {landing.EMPTY_BATCH}
+
+
 def build(paths: Paths, full_refresh: bool = False) -> BuildResult:
     validate_configuration(PROJECT_DIR / "seeds")  # a broken seed fails before dbt runs
-    with pipeline_lock(paths):
+    with pipeline_lock(paths) as lock:
+        committed = committed_batches(paths)
+        full_refresh = full_refresh or bool(stale_batches(paths.build_db, committed))
         landing.ensure_empty_partitions(paths, list(contracts().values()))
         landing.export_ledger(paths)  # the batch ledger, for the data-quality marts
         t0 = time.perf_counter()
-        run_dbt(paths, ["build", *(["--full-refresh"] if full_refresh else [])])
+        args = ["build", *(["--full-refresh"] if full_refresh else [])]
+        run_dbt(paths, args, hold_fds=(lock.fd,))
         t1 = time.perf_counter()
         tables = publish(paths)
         write_dictionary(paths.analytics_db, paths.reports / "data_dictionary.md")

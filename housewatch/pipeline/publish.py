@@ -11,6 +11,7 @@ import os
 
 import duckdb
 
+from housewatch.faults import crash_point
 from housewatch.settings import Paths
 
 PUBLISHED_SCHEMAS = {"marts": "main", "reference": "reference"}
@@ -48,6 +49,7 @@ def publish(paths: Paths) -> list[str]:
                 if col_comment:
                     con.execute(f"comment on column {name}.{column} is {_quote(col_comment)}")
             published.append(table if target == "main" else name)
+            crash_point("publish")
         con.execute("detach build")
         con.execute("checkpoint")
     finally:

@@ -79,7 +79,7 @@ def test_kill_mid_load_leaves_no_partial_batch(home, tmp_path):
         rows = [new_home_row(month * 100 + n) for n in range(50)]
         write_csv(folder / f"2021-0{month}.csv", NEW_HOME_HEADERS, rows)
     # killed (SIGKILL) after the second batch's files were renamed, before the ledger commit
-    killed = _run_cli(["load", str(folder)], home, {"HOUSEWATCH_CRASH_AT": "published:2"})
+    killed = _run_cli(["load", str(folder)], home, {"HOUSEWATCH_CRASH_AT": "landed:2"})
     assert killed.returncode == -9
     assert sorted(p.name for p in (home.landing / "new_home").glob("batch_id=b*")) == [
         "batch_id=b0000001",

@@ -3,6 +3,7 @@
     unique_key=['vintage', 'market', 'method', 'band', 'geo_code', 'period_start'],
     incremental_strategy=incremental_strategy(),
     full_refresh=false,
+    pre_hook="{{ drop_uncommitted_vintages() }}",
 ) }}
 {#
     What each build's indices said about the last 24 months, kept across builds: late contracts

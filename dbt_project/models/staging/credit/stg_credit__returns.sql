@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('landing', 'credit') }}
-    where batch_id <> 'empty'
+    {{ committed_rows('credit') }}
 ),
 
 renamed as (

@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('landing', 'land') }}
-    where batch_id <> 'empty'
+    {{ committed_rows('land') }}
 ),
 
 renamed as (

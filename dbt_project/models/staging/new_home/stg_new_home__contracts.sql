@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('landing', 'new_home') }}
-    where batch_id <> 'empty'
+    {{ committed_rows('new_home') }}
 ),
 
 renamed as (

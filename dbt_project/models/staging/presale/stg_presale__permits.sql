@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('landing', 'presale') }}
-    where batch_id <> 'empty'
+    {{ committed_rows('presale') }}
 ),
 
 renamed as (

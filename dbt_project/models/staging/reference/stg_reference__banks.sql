@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('landing', 'ref_banks') }}
-    where batch_id <> 'empty'
+    {{ committed_rows('ref_banks') }}
 ),
 
 renamed as (

@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('landing', 'ref_blocks') }}
-    where batch_id <> 'empty'
+    {{ committed_rows('ref_blocks') }}
 ),
 
 renamed as (

@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('landing', 'ref_income_population') }}
-    where batch_id <> 'empty'
+    {{ committed_rows('ref_income_population') }}
 ),
 
 renamed as (

@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('landing', 'ref_plan_targets') }}
-    where batch_id <> 'empty'
+    {{ committed_rows('ref_plan_targets') }}
 ),
 
 renamed as (

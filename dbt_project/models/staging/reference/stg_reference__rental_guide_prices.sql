@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('landing', 'ref_rental_guide_prices') }}
-    where batch_id <> 'empty'
+    {{ committed_rows('ref_rental_guide_prices') }}
 ),
 
 renamed as (

@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('landing', 'rental') }}
-    where batch_id <> 'empty'
+    {{ committed_rows('rental') }}
 ),
 
 renamed as (

@@ -1,8 +1,7 @@
 with
 
 source as (
-    select * from {{ source('landing', 'resale') }}
-    where batch_id <> 'empty'
+    {{ committed_rows('resale') }}
 ),
 
 renamed as (

@@ -1,0 +1,59 @@
+"""Published figures as comparable values: every table of analytics.duckdb, rows sorted, with
+the columns that name a particular run (vintage batch ids, load times) left out."""
+
+from __future__ import annotations
+
+import math
+
+import duckdb
+
+from housewatch.settings import Paths
+
+RUN_COLUMNS = {"vintage", "first_vintage", "latest_vintage", "vintage_loaded_at"}
+Snapshot = dict[str, list[tuple]]
+
+
+def snapshot(home: Paths) -> Snapshot:
+    con = duckdb.connect(str(home.analytics_db), read_only=True)
+    try:
+        tables = con.sql(
+            "select schema_name, table_name from duckdb_tables()"
+            " where database_name = current_database() order by all"
+        ).fetchall()
+        out: Snapshot = {}
+        for schema, table in tables:
+            columns = [
+                c
+                for (c,) in con.sql(
+                    "select column_name from duckdb_columns() where schema_name = ?"
+                    " and table_name = ? order by column_index",
+                    params=[schema, table],
+                ).fetchall()
+                if c not in RUN_COLUMNS
+            ]
+            select = ", ".join(f'"{c}"' for c in columns)
+            rows = con.sql(f'select {select} from "{schema}"."{table}" order by all').fetchall()
+            out[f"{schema}.{table}"] = [tuple(map(_round, r)) for r in rows]
+        return out
+    finally:
+        con.close()
+
+
+def _round(value: object) -> object:
+    """Floats to 12 significant digits, and within 1e-9 of zero to zero: sums over threads
+    differ in the last bits only (a revision of 0 can come out as -1.4e-14)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return 0.0 if abs(value) < 1e-9 else float(f"{value:.12g}")
+    return value
+
+
+def differences(actual: Snapshot, expected: Snapshot) -> list[str]:
+    """Tables whose rows differ, with a count each (empty when the figures are the same)."""
+    out = [f"{t}: missing" for t in expected if t not in actual]
+    out += [f"{t}: unexpected" for t in actual if t not in expected]
+    for table in sorted(set(actual) & set(expected)):
+        a, e = actual[table], expected[table]
+        if a != e:
+            extra, lost = set(a) - set(e), set(e) - set(a)
+            out.append(f"{table}: {len(a)} rows vs {len(e)}; {len(extra)} new, {len(lost)} gone")
+    return out
