@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from housewatch.errors import UserError
+from ingest.pseudonymise import looks_personal
 from ingest.schemas import Column, Contract, contracts
 
 # factor that converts a value in the unit to the canonical unit of its kind (元, ㎡, 元/㎡)
@@ -111,6 +112,14 @@ def map_headers(
     return HeaderMapping(contract, tuple(mapped), tuple(unknown))
 
 
+def _quoted(headers: list[str]) -> str:
+    """The headers for a message, unless they look like a data row (digits, an ID, a phone):
+    a file without its header row must not put a buyer's details into the ledger."""
+    if any(re.search(r"[0-9]{4}|^[0-9.]+$", h) or looks_personal(h) for h in headers):
+        return f"its first row, {len(headers)} cells, reads like data: is the header row missing?"
+    return ", ".join(headers[:8]) + (" …" if len(headers) > 8 else "")
+
+
 def detect_source(headers: list[str], where: str) -> str:
     """The one source whose required columns are all present and that explains most headers."""
     scores: list[tuple[int, str]] = []
@@ -123,10 +132,8 @@ def detect_source(headers: list[str], where: str) -> str:
             continue
         scores.append((len(mapping.columns), name))
     if not scores:
-        raise UserError(
-            f"{where}: cannot tell the source from its headers "
-            f"({', '.join(headers[:8])}{' …' if len(headers) > 8 else ''}); pass --source"
-        )
+        raise UserError(f"{where}: cannot tell the source from its headers ({_quoted(headers)});"
+                        " pass --source")  # fmt: skip
     scores.sort(reverse=True)
     if len(scores) > 1 and scores[0][0] == scores[1][0]:
         raise UserError(

@@ -33,27 +33,36 @@ def snapshot(home: Paths) -> Snapshot:
             ]
             select = ", ".join(f'"{c}"' for c in columns)
             rows = con.sql(f'select {select} from "{schema}"."{table}" order by all').fetchall()
-            out[f"{schema}.{table}"] = [tuple(map(_round, r)) for r in rows]
+            out[f"{schema}.{table}"] = rows
         return out
     finally:
         con.close()
 
 
-def _round(value: object) -> object:
-    """Floats to 12 significant digits, and within 1e-9 of zero to zero: sums over threads
-    differ in the last bits only (a revision of 0 can come out as -1.4e-14)."""
-    if isinstance(value, float) and math.isfinite(value):
-        return 0.0 if abs(value) < 1e-9 else float(f"{value:.12g}")
-    return value
+def _same(a: tuple, b: tuple) -> bool:
+    """Rows equal, floats to 1e-9 (relative, or absolute near zero): sums over threads differ in
+    the last bits only (a revision of 0 can come out as -1.4e-14)."""
+    return len(a) == len(b) and all(
+        x == y
+        or (
+            isinstance(x, float)
+            and isinstance(y, float)
+            and math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
+        )
+        for x, y in zip(a, b, strict=True)
+    )
 
 
 def differences(actual: Snapshot, expected: Snapshot) -> list[str]:
-    """Tables whose rows differ, with a count each (empty when the figures are the same)."""
+    """Tables whose rows differ, with the first differing row (empty when the figures agree)."""
     out = [f"{t}: missing" for t in expected if t not in actual]
     out += [f"{t}: unexpected" for t in actual if t not in expected]
     for table in sorted(set(actual) & set(expected)):
         a, e = actual[table], expected[table]
-        if a != e:
-            extra, lost = set(a) - set(e), set(e) - set(a)
-            out.append(f"{table}: {len(a)} rows vs {len(e)}; {len(extra)} new, {len(lost)} gone")
+        if len(a) != len(e):
+            out.append(f"{table}: {len(a)} rows, expected {len(e)}")
+            continue
+        bad = next(((x, y) for x, y in zip(a, e, strict=True) if not _same(x, y)), None)
+        if bad:
+            out.append(f"{table}: row {bad[0]} where {bad[1]} was expected")
     return out

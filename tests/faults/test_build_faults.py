@@ -66,7 +66,9 @@ import os, subprocess, sys
 from housewatch.lock import pipeline_lock
 from housewatch.settings import paths
 with pipeline_lock(paths(sys.argv[1])) as lock:
-    child = subprocess.Popen(["sleep", "60"], pass_fds=(lock.fd,))  # not bound to its parent
+    child = subprocess.Popen(  # not bound to its parent, unlike housewatch.proc's children
+        ["sleep", "60"], pass_fds=(lock.fd,), stdout=subprocess.DEVNULL
+    )
     print(child.pid, flush=True)
     os._exit(0)  # die holding the lock, as a SIGKILL would
 """

@@ -1,7 +1,7 @@
 """After loading files full of shifted rows (an ID number, a name or a phone pushed into another
-column), a header row that is really data and a file named after a buyer, and building: no ID
-number, phone number or buyer name is anywhere under HOUSEWATCH_HOME in clear (Parquet decoded,
-SQLite, DuckDB, logs, the dbt target), nor in what the commands print."""
+column), a header row that is really data and a file named by a buyer's ID number, and
+building: no ID number, phone number or buyer name is anywhere under HOUSEWATCH_HOME in clear
+(Parquet decoded, SQLite, DuckDB, logs, the dbt target), nor in what the commands print."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def test_no_identity_in_clear_anywhere_under_home(fault_world, tmp_path):
     home = fault_world.copy(tmp_path / "home")
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    shifted = _shifted_file(inbox / "网签_欧阳明轩_320602199001011234.csv")
+    shifted = _shifted_file(inbox / "网签_320602199001011234.csv")  # a buyer's ID as file name
     headerless = _headerless_file(inbox / "无表头.csv")
     printed = [cli(home, "load", "-v", str(shifted)), cli(home, "load", "-v", str(headerless))]
     assert printed[0].returncode == 0, printed[0].stderr
