@@ -67,7 +67,7 @@ from housewatch.lock import pipeline_lock
 from housewatch.settings import paths
 with pipeline_lock(paths(sys.argv[1])) as lock:
     child = subprocess.Popen(  # not bound to its parent, unlike housewatch.proc's children
-        ["sleep", "60"], pass_fds=(lock.fd,), stdout=subprocess.DEVNULL
+        ["sleep", "60"], pass_fds=(lock.fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     print(child.pid, flush=True)
     os._exit(0)  # die holding the lock, as a SIGKILL would
