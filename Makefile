@@ -7,10 +7,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test bench lint format docs clean
+.PHONY: setup system demo test bench lint format docs clean
+
+system:  ## Debian packages (Python venv, CJK font, poppler, pango, chromium): installs as root
+	@bash scripts/system-packages.sh
 
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (install python3.11)"; exit 2; }
+	@bash scripts/system-packages.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -18,10 +21,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-demo: $(STAMP)
+demo: system $(STAMP)
 	$(BIN)/housewatch demo $(DEMO_ARGS)
 
-test: $(STAMP)
+test: system $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(STAMP)

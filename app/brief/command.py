@@ -55,6 +55,10 @@ def write_brief(
     """Render the brief of `period_text` into `out_dir` (default reports/<period>/)."""
     period = parse_period(period_text)
     check_not_future(period, today)
+    if {"html", "pdf"} & set(formats):  # charts and PDF text are set in the CJK font
+        from app.brief.pdf import require_cjk_font
+
+        require_cjk_font()
     out = Path(out_dir) if out_dir else paths.reports / period.key
     result = BriefResult(period, out)
     clock = time.perf_counter()

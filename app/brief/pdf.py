@@ -3,11 +3,33 @@ contents come from its @page and target-counter CSS); fonts are embedded subsets
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 from housewatch.errors import UserError
 
 CJK_FONT = "Noto Sans CJK SC"
+CJK_PACKAGE = "fonts-noto-cjk"
+
+
+def cjk_font_available() -> bool:
+    """Whether fontconfig knows the CJK font the charts and the PDF name."""
+    if shutil.which("fc-list") is None:
+        return False
+    listed = subprocess.run(
+        ["fc-list", f":family={CJK_FONT}", "family"], capture_output=True, text=True, check=False
+    )
+    return CJK_FONT in listed.stdout
+
+
+def require_cjk_font() -> None:
+    """A brief never writes boxes: without the font it refuses before writing anything."""
+    if not cjk_font_available():
+        raise UserError(
+            f"the brief needs the font {CJK_FONT!r} for its Chinese text (charts, PDF): "
+            f"install it with apt-get install {CJK_PACKAGE} (or bash scripts/system-packages.sh)"
+        )
 
 
 def write_pdf(html: str, target: Path) -> None:

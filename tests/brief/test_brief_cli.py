@@ -56,3 +56,33 @@ def test_run_builds_and_briefs_the_latest_complete_month(cli_home):
     report = cli_home.reports / "2021-12" / "brief-2021-12.html"
     assert report.exists()
     assert "南通市房地产市场月度分析（2021年12月）" in report.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("formats", ["pdf", "html", "html,pdf,md"])
+def test_without_the_cjk_font_the_brief_refuses_naming_the_package(
+    cli_home, tmp_path, monkeypatch, formats
+):
+    # fontconfig that knows no CJK font: a PATH whose fc-list lists nothing
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "fc-list").write_text("#!/bin/sh\nexit 0\n")
+    (bin_dir / "fc-list").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    out = tmp_path / "reports"
+    result = runner.invoke(
+        app, ["brief", "--period", "2021-06", "--format", formats, "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "apt-get install fonts-noto-cjk" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_markdown_alone_needs_no_font(cli_home, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no fc-list at all
+    out = tmp_path / "md"
+    result = runner.invoke(
+        app, ["brief", "--period", "2021-06", "--format", "md", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == ["brief-2021-06.md"]
