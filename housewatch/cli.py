@@ -194,7 +194,9 @@ def _load(
 def load(
     inputs: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
     source: Annotated[str | None, typer.Option(help="Source, when headers don't tell.")] = None,
-    profile: Annotated[str | None, typer.Option(help="External-format profile name.")] = None,
+    profile: Annotated[
+        str | None, typer.Option(help="Profile name or PATH.yml (see housewatch profile list).")
+    ] = None,
     unit: Annotated[
         list[str] | None,
         typer.Option(help="Unit of a column whose header has none: COLUMN=UNIT (repeatable)."),
@@ -314,6 +316,7 @@ def demo(
 
 
 from housewatch import cli_outputs as _outputs  # noqa: E402, F401  (registers brief, run, app, sql)
+from housewatch import cli_profiles as _profiles  # noqa: E402, F401  (registers profile …)
 from housewatch.indices.command import index as _index_command  # noqa: E402
 
 app.command("index")(_index_command)

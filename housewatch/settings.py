@@ -44,6 +44,11 @@ class Paths:
         return self.home / "reports"
 
     @property
+    def profiles(self) -> Path:
+        """The user's own file-format profiles, read beside the built-in ones."""
+        return self.home / "profiles"
+
+    @property
     def lock(self) -> Path:
         return self.home / "pipeline.lock"
 

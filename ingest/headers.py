@@ -132,8 +132,10 @@ def detect_source(headers: list[str], where: str) -> str:
             continue
         scores.append((len(mapping.columns), name))
     if not scores:
-        raise UserError(f"{where}: cannot tell the source from its headers ({_quoted(headers)});"
-                        " pass --source")  # fmt: skip
+        raise UserError(
+            f"{where}: cannot tell the source from its headers ({_quoted(headers)}); pass"
+            " --source or --profile, or run: housewatch profile suggest FILE"
+        )
     scores.sort(reverse=True)
     if len(scores) > 1 and scores[0][0] == scores[1][0]:
         raise UserError(

@@ -54,6 +54,7 @@ class Column:
     min_exclusive: float | None = None
     becomes: str | None = None
     future_ok: bool = False  # a lease end date lies ahead; a signing date cannot
+    typical: tuple[float, float] | None = None  # usual magnitude in the canonical unit (suggest)
 
     @property
     def output_name(self) -> str:
@@ -107,6 +108,7 @@ def _column(source: str, spec: dict[str, Any]) -> Column:
         min_exclusive=spec.get("min_exclusive"),
         becomes=spec.get("becomes"),
         future_ok=bool(spec.get("future_ok", False)),
+        typical=tuple(float(v) for v in spec["typical"]) if spec.get("typical") else None,
     )
 
 

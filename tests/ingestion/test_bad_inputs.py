@@ -78,7 +78,10 @@ def test_missing_required_column_is_rejected(home, tmp_path):
 def test_unrecognisable_headers_are_rejected(home, tmp_path):
     path = write_csv(tmp_path / "x.csv", ["foo", "bar"], [["1", "2"]])
     _expect_error(
-        home, path, "x.csv: cannot tell the source from its headers (foo, bar); pass --source"
+        home,
+        path,
+        "x.csv: cannot tell the source from its headers (foo, bar); pass --source or --profile,"
+        " or run: housewatch profile suggest FILE",
     )
 
 
