@@ -117,5 +117,5 @@ def test_one_folder_walk_loads_every_deal_file_and_rejects_the_rest_by_name(home
     ]
     assert rejected["HousePriceURL.csv"] == (
         "HousePriceURL.csv: cannot tell the source from its headers (标题, 标题链接, 时间);"
-        " pass --source"
+        " pass --source or --profile, or run: housewatch profile suggest FILE"
     )
