@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -52,7 +53,9 @@ def suggest(
 
 
 @profile_app.command("list")
-def list_profiles() -> None:
+def list_profiles(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
     """Built-in profiles and the user's own (HOUSEWATCH_HOME/profiles)."""
     from ingest.profiles import profiles, user_profiles_dir
 
@@ -60,6 +63,14 @@ def list_profiles() -> None:
         found = profiles()
     except UserError as exc:
         _fail(str(exc))
+    if as_json:
+        rows = [
+            {"name": p.name, "source": p.source, "from": "built-in" if p.builtin else str(p.path),
+             "match_headers": list(p.match_headers)}
+            for p in found.values()
+        ]  # fmt: skip
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
     table = Table(title=f"profiles (user folder: {user_profiles_dir()})")
     for head in ("name", "source", "from", "recognised by headers"):
         table.add_column(head, overflow="fold")

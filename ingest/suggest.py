@@ -205,6 +205,9 @@ def _fits(values: list[str], col: Column, personal: str | None) -> bool:
         )
     if col.type in ("date", "month"):
         return _share(values, lambda v: bool(_DATE.match(v))) >= SHARE
+    if col.type == "enum":  # a name alone must not send free text into a closed list
+        words = _enum_words(col)
+        return _share(values, lambda v: normalise_text(v) in words) >= 0.5
     return True
 
 
@@ -220,8 +223,11 @@ def _unit(values: list[str], col: Column) -> tuple[str | None, str]:
     fits = [u for u, f in UNIT_FACTORS[col.unit_kind].items() if low <= median * f <= high]
     if not fits:
         return None, f"; median {median:g} fits no unit, check"
-    centre = (low * high) ** 0.5
     factors = UNIT_FACTORS[col.unit_kind]
+    canonical = next(u for u, f in factors.items() if f == 1.0)
+    if canonical in fits:  # the header names no unit and the values fit the canonical one
+        return None, ""
+    centre = (low * high) ** 0.5
     order = list(factors)
     best = min(
         fits, key=lambda u: (round(abs(_log(median * factors[u] / centre)), 6), order.index(u))
