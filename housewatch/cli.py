@@ -231,6 +231,12 @@ def build(
         f"{paths.analytics_db} in {result.seconds_publish:.1f} s",
         highlight=False,
     )
+    if result.warnings:
+        err.print(
+            f"warning: {result.warnings} data check(s) found problems in the data; published"
+            " anyway (fct_data_tests, data-status page)",
+            highlight=False,
+        )
 
 
 # ---------------------------------------------------------------- status

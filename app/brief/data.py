@@ -49,25 +49,39 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) ->
 
 
 def data_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
-    """Months in which every source expected monthly (fct_data_quality) landed records."""
+    """Complete months: every monthly source the bureau delivers (fct_data_quality) landed
+    records. A source never delivered does not hold every month back; the brief says it is
+    missing instead."""
     found = rows(
         con,
-        "select period_start from fct_data_quality where is_expected_monthly "
-        "group by period_start having bool_and(records_landed > 0) order by period_start",
+        "select period_start from fct_data_quality where is_expected_monthly and "
+        "source_delivered group by period_start having bool_and(records_landed > 0) "
+        "order by period_start",
+    )
+    return [r["period_start"] for r in found]
+
+
+def held_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
+    """Months in which any source landed records: a brief can be written for these, saying
+    which sources are missing (a credit return a month late must not stop the brief)."""
+    found = rows(
+        con,
+        "select period_start from fct_data_quality group by period_start "
+        "having sum(records_landed) > 0 order by period_start",
     )
     return [r["period_start"] for r in found]
 
 
 def check_available(con: duckdb.DuckDBPyConnection, period: Period) -> None:
-    """Refuse a period with a month the warehouse has no (or incomplete) data for."""
-    have = set(data_months(con))
+    """Refuse a period with a month the warehouse holds no data for at all."""
+    have = set(held_months(con))
     missing = [m for m in period.month_starts() if m not in have]
     if not missing:
         return
     held = f"{min(have):%Y-%m}..{max(have):%Y-%m}" if have else "no month at all"
     first = missing[0]
     raise UserError(
-        f"no complete data for {first:%Y-%m} (brief {period.key}): the warehouse holds {held}; "
+        f"no data for {first:%Y-%m} (brief {period.key}): the warehouse holds {held}; "
         "load that month's files and run housewatch build"
     )
 
@@ -113,6 +127,8 @@ class BriefData:
     assessment: list[Row] = field(default_factory=list)
     assessment_items: list[Row] = field(default_factory=list)
     trend: dict[str, list[Row]] = field(default_factory=dict)
+    gaps: list[Row] = field(default_factory=list)  # sources missing in the period
+    data_warnings: list[Row] = field(default_factory=list)  # content checks that found rows
 
 
 def _p(period: Period, **extra: Any) -> dict[str, Any]:
@@ -323,6 +339,18 @@ def load_brief(con: duckdb.DuckDBPyConnection, period: Period) -> BriefData:
         "else 'resale' end left join dim_geography g on g.district_code = t.district_code "
         "where t.target_year = $year order by t.market desc, g.sort_order nulls last",
         {"last": period.last_month, "year": period.start.year},
+    )
+    d.gaps = rows(
+        con,
+        "select data_source, any_value(data_source_name_zh) as name_zh, "
+        "arg_max(gap_message_zh, period_start) as gap_message_zh, count(*) as months "
+        "from fct_data_quality where period_start >= $start and period_start < $end and "
+        "gap_message_zh is not null group by data_source order by data_source",
+        {"start": period.start, "end": period.end},
+    )
+    d.data_warnings = rows(
+        con,
+        "select * from fct_data_tests where status = 'warn' order by model_name, column_name",
     )
     d.alerts = _alerts(con, period)
     d.levels = rows(con, "select * from reference.alert_levels order by sort_order")

@@ -21,6 +21,7 @@ from housewatch.errors import UserError
 from housewatch.faults import crash_point
 from housewatch.lock import pipeline_lock
 from housewatch.pipeline.checks import validate_configuration
+from housewatch.pipeline.data_tests import record_data_tests
 from housewatch.pipeline.dictionary import write_dictionary
 from housewatch.pipeline.publish import publish
 from housewatch.settings import Paths
@@ -36,6 +37,7 @@ class BuildResult:
     seconds_dbt: float
     seconds_publish: float
     tables: list[str]
+    warnings: int = 0  # data tests of content that found something (fct_data_tests)
 
 
 def _dbt_executable() -> str:
@@ -149,7 +151,8 @@ def build(paths: Paths, full_refresh: bool = False) -> BuildResult:
         t0 = time.perf_counter()
         args = ["build", *(["--full-refresh"] if full_refresh else [])]
         run_dbt(paths, args, hold_fds=(lock.fd,))
+        warnings = record_data_tests(paths.home / "dbt" / "target", paths.build_db)
         t1 = time.perf_counter()
         tables = publish(paths)
         write_dictionary(paths.analytics_db, paths.reports / "data_dictionary.md")
-        return BuildResult(t1 - t0, time.perf_counter() - t1, tables)
+        return BuildResult(t1 - t0, time.perf_counter() - t1, tables, warnings)

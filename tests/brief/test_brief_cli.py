@@ -21,7 +21,7 @@ def cli_home(brief_home, monkeypatch):
 @pytest.mark.parametrize(
     ("period", "message"),
     [("2099-01", "is not over yet"), ("2099", "is not over yet"),
-     ("2019-06", "no complete data for 2019-06"), ("2019-Q4", "no complete data for 2019-10"),
+     ("2019-06", "no data for 2019-06"), ("2019-Q4", "no data for 2019-10"),
      ("2021-13", "expected a month")],
 )  # fmt: skip
 def test_future_or_empty_period_fails_cleanly_without_files(cli_home, tmp_path, period, message):

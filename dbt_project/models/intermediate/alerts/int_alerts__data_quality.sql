@@ -2,7 +2,8 @@
     Data-quality observations for int_alerts__observations, one row per indicator × data source ×
     month (columns as alert_observation makes them): a monthly source's records against its
     trailing 12-month mean (sample = the months behind that mean), and every source's quarantine
-    share (sample = rows read that month).
+    share (sample = rows read that month). A source never delivered at all is judged like a
+    monthly one, whatever its cadence: its records are 0 % of the (empty) trailing mean.
 #}
 with
 
@@ -18,7 +19,7 @@ city as (
 
 observations as (
     {{ alert_observation('source_records_vs_trailing_pct', 'source',
-                         'quality cross join city where quality.is_expected_monthly',
+                         'quality cross join city where quality.is_expected_monthly or not quality.source_delivered',
                          'quality.records_vs_trailing_pct', alias='quality',
                          sample='quality.trailing_months') }}
 

@@ -6,6 +6,11 @@
     area (current contract versions, cancelled contracts removed) since the first month of data;
     months of supply (去化周期) = stock ÷ average monthly sold area over the trailing 12 (or 6)
     months, published only once the window is full.
+
+    Stock and months of supply are "not computable" (null, with supply_gap_reason) when no
+    presale permit was ever loaded, or when the stock would be negative (sales of units
+    permitted before the first permit on file): a bureau that has not delivered its permits
+    gets no number rather than a wrong one.
 #}
 with
 
@@ -20,6 +25,10 @@ sales as (
 
 levels as (
     select * from {{ ref('int_geography__levels') }}
+),
+
+permit_data as (
+    select count(*) > 0 as has_permits from permits
 ),
 
 flows as (
@@ -126,6 +135,17 @@ running as (
     from filled
 ),
 
+with_gaps as (
+    select
+        running.*,
+        case
+            when not permit_data.has_permits then 'no_permit_data'
+            when running.saleable_stock_area_sqm < 0 then 'negative_stock'
+        end as supply_gap_reason
+    from running
+    cross join permit_data
+),
+
 with_supply_months as (
     select
         month_start,
@@ -137,14 +157,15 @@ with_supply_months as (
         permitted_residential_area_sqm,
         sold_units,
         sold_area_sqm,
-        saleable_stock_area_sqm,
+        supply_gap_reason,
+        case when supply_gap_reason is null then saleable_stock_area_sqm end as saleable_stock_area_sqm,
         case when months_in_12m_window = 12 then sold_area_12m_sqm / 12.0 end as avg_monthly_sold_area_12m_sqm,
         case when months_in_6m_window = 6 then sold_area_6m_sqm / 6.0 end as avg_monthly_sold_area_6m_sqm,
-        case when months_in_12m_window = 12
+        case when months_in_12m_window = 12 and supply_gap_reason is null
             then saleable_stock_area_sqm / nullif(sold_area_12m_sqm / 12.0, 0) end as months_of_supply_12m_months,
-        case when months_in_6m_window = 6
+        case when months_in_6m_window = 6 and supply_gap_reason is null
             then saleable_stock_area_sqm / nullif(sold_area_6m_sqm / 6.0, 0) end as months_of_supply_6m_months
-    from running
+    from with_gaps
 )
 
 select * from with_supply_months

@@ -14,10 +14,20 @@ expectations as (
     select * from {{ ref('data_source_expectations') }}
 ),
 
-source_spans as (
+delivered as (
     select data_source, min(period_month) as first_month
     from batch_months
     group by data_source
+),
+
+source_spans as (
+    select
+        coalesce(delivered.data_source, expected.data_source) as data_source,
+        coalesce(delivered.first_month, (select min(period_month) from batch_months)) as first_month,
+        delivered.data_source is not null as source_delivered
+    from delivered
+    full outer join (select distinct data_source from expectations) as expected
+        on expected.data_source = delivered.data_source
 ),
 
 months as (
@@ -26,7 +36,7 @@ months as (
 ),
 
 spine as (
-    select source_spans.data_source, months.month_start as period_start
+    select source_spans.data_source, source_spans.source_delivered, months.month_start as period_start
     from source_spans
     inner join months on months.month_start >= source_spans.first_month
 ),
@@ -47,6 +57,7 @@ monthly as (
 filled as (
     select
         spine.data_source,
+        spine.source_delivered,
         spine.period_start,
         coalesce(monthly.records_landed, 0) as records_landed,
         coalesce(monthly.batches, 0) as batches,
@@ -82,6 +93,21 @@ final as (
         expectations.name_en as data_source_name_en,
         expectations.expected_cadence,
         coalesce(expectations.expected_cadence = 'monthly', false) as is_expected_monthly,
+        with_trailing.source_delivered,
+        expectations.affects_zh,
+        expectations.affects_en,
+        case
+            when not with_trailing.source_delivered
+                then '本月未收到' || expectations.name_zh || '数据（尚未交付），' || expectations.affects_zh || '未计算'
+            when expectations.expected_cadence = 'monthly' and with_trailing.records_landed = 0
+                then '本月未收到' || expectations.name_zh || '数据，' || expectations.affects_zh || '暂缺'
+        end as gap_message_zh,
+        case
+            when not with_trailing.source_delivered
+                then expectations.name_en || ': never delivered; not computed: ' || expectations.affects_en
+            when expectations.expected_cadence = 'monthly' and with_trailing.records_landed = 0
+                then expectations.name_en || ': nothing this month; missing: ' || expectations.affects_en
+        end as gap_message_en,
         cast(with_trailing.records_landed as bigint) as records_landed,
         cast(with_trailing.batches as bigint) as batches,
         with_trailing.trailing_mean_records,
