@@ -149,6 +149,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # status
     "ledger": ("批次台账", "Batch ledger"),
     "freshness": ("各数据源时效", "Freshness per source"),
+    "data_gaps": (
+        "数据缺口（本期未收到的数据源及受影响指标）",
+        "Data gaps: sources missing and what they leave out",
+    ),
+    "no_data_gaps": ("最新月份各数据源均已交付", "Every source delivered in the latest month"),
+    "data_checks": ("数据检验提示（已照常发布）", "Data checks that found rows (published anyway)"),
     "quarantine": ("隔离记录", "Quarantine"),
     "last_build": ("最近构建与发布", "Last build and publish"),
     "source": ("数据源", "Source"),

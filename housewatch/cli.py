@@ -34,6 +34,7 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _progress() -> Progress:
+    """A progress bar on a terminal; nothing at all under cron or CI (stderr not a TTY)."""
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -41,6 +42,7 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         console=err,
         transient=True,
+        disable=not err.is_terminal,
     )
 
 
@@ -155,8 +157,11 @@ def _load(
     with _progress() as bar:
         task = bar.add_task("loading", total=len(files))
 
+        rows = [0]
+
         def tick(batch) -> None:
-            bar.update(task, advance=1, description=f"loading {batch.file_name}")
+            rows[0] += batch.read
+            bar.update(task, advance=1, description=f"loading {batch.file_name} · {rows[0]:,} rows")
 
         report = load(
             inputs, paths, source=source, profile_name=profile, progress=tick, units=units
@@ -223,7 +228,13 @@ def build(
 
     paths = home_paths()
     try:
-        result = run_build(paths, full_refresh=full)
+        with _progress() as bar:
+            task = bar.add_task("dbt build", total=None)
+
+            def tick(done: int, total: int, node: str) -> None:
+                bar.update(task, completed=done, total=total, description=f"dbt {node[:60]}")
+
+            result = run_build(paths, full_refresh=full, progress=tick)
     except UserError as exc:
         _fail(str(exc))
     out.print(

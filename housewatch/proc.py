@@ -14,7 +14,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 _PR_SET_PDEATHSIG = 1
 _LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
@@ -33,9 +33,13 @@ def run(
     env: dict[str, str] | None = None,
     pass_fds: Sequence[int] = (),
     capture: bool = False,
+    on_line: Callable[[str], None] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `command` to its end as a child bound to this process (see module docstring)."""
+    """Run `command` to its end as a child bound to this process (see module docstring).
+
+    `on_line` sees each line of the child's output (stderr merged) as it comes: progress."""
     parent = os.getpid()
+    capture = capture or on_line is not None
     child = subprocess.Popen(
         list(command),
         env=env,
@@ -43,7 +47,7 @@ def run(
         start_new_session=True,
         preexec_fn=lambda: _die_with_parent(parent),
         stdout=subprocess.PIPE if capture else None,
-        stderr=subprocess.PIPE if capture else None,
+        stderr=(subprocess.STDOUT if on_line else subprocess.PIPE) if capture else None,
         text=True,
     )
 
@@ -60,7 +64,15 @@ def run(
         for s in previous:
             signal.signal(s, forward)
     try:
-        stdout, stderr = child.communicate()
+        if on_line is not None:
+            lines = []
+            for line in child.stdout:  # type: ignore[union-attr]
+                lines.append(line)
+                on_line(line)
+            child.wait()
+            stdout, stderr = "".join(lines), ""
+        else:
+            stdout, stderr = child.communicate()
     finally:
         if main_thread:
             for s, handler in previous.items():

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,7 +84,27 @@ def _first_problem(build_db: Path, relation: str | None) -> str | None:
         con.close()
 
 
-def run_dbt(paths: Paths, args: list[str], hold_fds: Sequence[int] = ()) -> None:
+Progress = Callable[[int, int, str], None]  # nodes done, nodes in all, the last node
+_NODE_DONE = re.compile(
+    r"\b(\d+) of (\d+) (?:OK|PASS|WARN|ERROR|FAIL|SKIP)\b\s*(.*?)\s*(?:\.{2,}|\[|$)"
+)
+
+
+def _progress_lines(progress: Progress | None) -> Callable[[str], None] | None:
+    if progress is None:
+        return None
+
+    def on_line(line: str) -> None:
+        found = _NODE_DONE.search(line)
+        if found:
+            progress(int(found.group(1)), int(found.group(2)), found.group(3))
+
+    return on_line
+
+
+def run_dbt(
+    paths: Paths, args: list[str], hold_fds: Sequence[int] = (), progress: Progress | None = None
+) -> None:
     """Run dbt in its own process (its adapter keeps the build database open for its lifetime),
     bound to this one (housewatch.proc) and holding `hold_fds` (the pipeline lock) until it ends;
     a failed node becomes a one-line UserError naming it."""
@@ -100,7 +121,9 @@ def run_dbt(paths: Paths, args: list[str], hold_fds: Sequence[int] = ()) -> None
         "--log-path", str(work / "logs"), *args[1:],
     ]  # fmt: skip
     crash_point("dbt")  # the fault suite's kill while dbt runs happens from outside
-    done = proc.run(command, env=env, pass_fds=hold_fds, capture=True)
+    done = proc.run(
+        command, env=env, pass_fds=hold_fds, capture=True, on_line=_progress_lines(progress)
+    )
     if done.returncode == 0:
         return
     failed = _failures(work / "target", paths.build_db)
@@ -141,7 +164,9 @@ def stale_batches(build_db: Path, committed: set[str]) -> set[str]:
     return held - committed - {landing.EMPTY_BATCH}
 
 
-def build(paths: Paths, full_refresh: bool = False) -> BuildResult:
+def build(
+    paths: Paths, full_refresh: bool = False, progress: Progress | None = None
+) -> BuildResult:
     validate_configuration(PROJECT_DIR / "seeds")  # a broken seed fails before dbt runs
     with pipeline_lock(paths) as lock:
         committed = committed_batches(paths)
@@ -150,7 +175,7 @@ def build(paths: Paths, full_refresh: bool = False) -> BuildResult:
         landing.export_ledger(paths)  # the batch ledger, for the data-quality marts
         t0 = time.perf_counter()
         args = ["build", *(["--full-refresh"] if full_refresh else [])]
-        run_dbt(paths, args, hold_fds=(lock.fd,))
+        run_dbt(paths, args, hold_fds=(lock.fd,), progress=progress)
         warnings = record_data_tests(paths.home / "dbt" / "target", paths.build_db)
         t1 = time.perf_counter()
         tables = publish(paths)

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from app import warehouse
-from app.dashboard.widgets import q, require_warehouse, tr
+from app.dashboard.widgets import lang, q, require_warehouse, tr
 from housewatch.settings import paths
 from housewatch.status import status
 
@@ -40,6 +40,24 @@ def render() -> None:
     c[0].metric("build.duckdb", _mtime(p.build_db))
     c[1].metric(tr("published_at"), _mtime(p.analytics_db))
     c[2].metric("tables", (info.get("last_build") or {}).get("tables", "—"))
+    st.subheader(tr("data_gaps"))
+    gaps = q(
+        "select data_source_name_zh, gap_message_zh, gap_message_en from fct_data_quality "
+        "where period_start = (select max(period_start) from fct_data_quality) "
+        "and gap_message_zh is not null order by data_source"
+    )
+    if gaps.height:
+        for row in gaps.iter_rows(named=True):
+            st.warning(row["gap_message_zh"] if lang() == "zh" else row["gap_message_en"])
+    else:
+        st.success(tr("no_data_gaps"))
+    checks = q(
+        "select model_name, column_name, test_kind, failing_rows, message from fct_data_tests "
+        "where status = 'warn' order by model_name, column_name"
+    )
+    if checks.height:
+        st.subheader(tr("data_checks"))
+        st.dataframe(checks, hide_index=True, width="stretch")
     st.subheader(tr("freshness"))
     totals = pl.DataFrame(
         [{"source": k, **{f: v.get(f) for f in ("files", "read", "loaded", "quarantined",
