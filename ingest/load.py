@@ -25,7 +25,7 @@ from ingest.ledger import Batch, Ledger
 from ingest.normalise import Options, normalise
 from ingest.profiles import Profile, apply_profile, detect_profile, profile, profile_headers
 from ingest.pseudonymise import Pseudonymiser, load_or_create_key
-from ingest.readers import SUFFIXES, RawTable, read_table
+from ingest.readers import SUFFIXES, RawTable, read_table, scoped_errors
 from ingest.schemas import Contract, contract, contracts
 
 Progress = Callable[[Batch], None]
@@ -104,9 +104,11 @@ def _resolve(
         names = ", ".join(f"{c.name} ({c.zh})" for c in missing)
         raise UserError(f"{where}: required column(s) missing for {src}: {names}")
     index = {h: f"c{i}" for i, h in enumerate(table.headers)}
+    names = {index[m.header]: m.column.name for m in mapping.columns}
+    used = {index[m.header] for m in mapping.columns if m.column.type != "drop"}
     frame = table.frame.select(
         "_row",
-        "_reader_error",
+        *scoped_errors(names, used),
         *[pl.col(index[m.header]).alias(m.column.name) for m in mapping.columns],
     )
     factors = {m.column.name: m.factor for m in mapping.columns}

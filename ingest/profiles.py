@@ -21,7 +21,7 @@ import yaml
 
 from housewatch.errors import UserError
 from ingest.headers import normalise_text, split_header, unit_factor
-from ingest.readers import RawTable
+from ingest.readers import RawTable, scoped_errors
 from ingest.schemas import Contract, contract
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
@@ -92,11 +92,13 @@ def _stable_id(values: list[str | None]) -> str:
 
 
 def apply_profile(table: RawTable, prof: Profile) -> tuple[pl.DataFrame, dict[str, float]]:
-    """Canonical string columns + `_row`/`_reader_error`, and unit factors per column."""
+    """Canonical string columns + `_row`/`_reader_error`/`_reader_field`, and unit factors per
+    column."""
     by_header = {normalise_text(h): f"c{i}" for i, h in enumerate(table.headers)}
     target = prof.contract()
     exprs: list[pl.Expr] = []
     factors: dict[str, float] = {}
+    names: dict[str, str] = {}  # value column -> the first canonical column it feeds
     where = f"{table.path.name} (profile {prof.name})"
     for name, spec in prof.columns.items():
         col = target.column(name)
@@ -105,6 +107,7 @@ def apply_profile(table: RawTable, prof: Profile) -> tuple[pl.DataFrame, dict[st
             continue
         if "hash_of" in spec:
             sources = [by_header[normalise_text(h)] for h in spec["hash_of"]]
+            names.update((s, name) for s in sources if s not in names)
             exprs.append(
                 pl.concat_list([pl.col(s).fill_null("") for s in sources])
                 .map_elements(lambda v: _stable_id(list(v)), return_dtype=pl.String)
@@ -116,6 +119,7 @@ def apply_profile(table: RawTable, prof: Profile) -> tuple[pl.DataFrame, dict[st
         if src is None:  # a field this export leaves out (HZ has no decorate_status)
             exprs.append(pl.lit(None, dtype=pl.String).alias(name))
             continue
+        names.setdefault(src, name)
         expr = pl.col(src)
         if "regex" in spec:
             expr = expr.str.extract(spec["regex"], 1)
@@ -135,7 +139,8 @@ def apply_profile(table: RawTable, prof: Profile) -> tuple[pl.DataFrame, dict[st
         exprs.append(expr.alias(name))
         unit = spec.get("unit") or split_header(header)[1]
         factors[name] = unit_factor(col, unit, where)
-    frame = table.frame.select("_row", "_reader_error", *exprs)
+    used = {c for c, name in names.items() if target.column(name).type != "drop"}
+    frame = table.frame.select("_row", *scoped_errors(names, used), *exprs)
     if prof.city and "city" not in prof.columns:
         frame = frame.with_columns(city=pl.lit(prof.city))
     return frame, factors
