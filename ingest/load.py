@@ -68,17 +68,37 @@ def expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found = [
-                f for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                and f.suffix.lower() in WALKED_SUFFIXES
-            ]  # fmt: skip
-            files.extend(sorted(found))
+            files.extend(_walk(p))
         elif p.exists():
             files.append(p)
         else:
             raise UserError(f"{p}: no such file or directory")
     return files
+
+
+def _walk(folder: Path) -> list[Path]:
+    """The exports under `folder`, skipping hidden entries. A symbolic link is followed only
+    within the folder: one leading out (or nowhere) is refused, since loading it would read a
+    file nobody put in the folder; one to a file also in the folder is that file once."""
+    root = folder.resolve()
+    found: dict[Path, Path] = {}  # resolved -> as walked
+    for entry in sorted(folder.rglob("*")):  # rglob does not descend into linked folders
+        rel = entry.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        loadable = entry.suffix.lower() in WALKED_SUFFIXES
+        if entry.is_symlink() and (loadable or entry.is_dir()):
+            target = entry.resolve()
+            if not target.is_relative_to(root):
+                raise UserError(
+                    f"{entry}: a symbolic link to {target}, outside {folder}; not followed"
+                    " (copy the file into the folder, or name it on the command line)"
+                )
+            if not target.exists():
+                raise UserError(f"{entry}: a symbolic link to {target}, which does not exist")
+        if loadable and entry.is_file():
+            found.setdefault(entry.resolve(), entry)
+    return sorted(found.values())
 
 
 def _resolve(
