@@ -53,6 +53,12 @@ def _error_start(raw: bytes, codec: str) -> int:
 def _mojibake(raw: bytes, text: str) -> bool:
     """True when GB18030 `text` (decoded from `raw`) reads a run of UTF-8 Chinese as characters
     outside GB2312: UTF-8 pasted into a GBK line."""
+    try:  # nearly every GBK line: all of it is GB2312
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return False
     runs = [m.span() for m in _UTF8_RUN.finditer(raw)]
     if not runs:
         return False
@@ -78,12 +84,19 @@ def _chinese(raw: bytes) -> bool:
     return True
 
 
-def _valid_utf8(raw: bytes) -> bool:
+def _classify(raw: bytes) -> tuple[str, str | None]:
+    """(kind, text): ascii, utf-8, gb18030, mojibake (GB18030 text holding UTF-8) or neither."""
+    if raw.isascii():
+        return "ascii", raw.decode("ascii")
     try:
-        raw.decode("utf-8")
+        return "utf-8", raw.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return "neither", None
+    return ("mojibake" if _mojibake(raw, text) else "gb18030"), text
 
 
 def decode_lines(data: bytes, where: str) -> DecodedLines:
@@ -94,7 +107,7 @@ def decode_lines(data: bytes, where: str) -> DecodedLines:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise UserError(f"{where}: cannot decode as UTF-16 (offset {exc.start})") from None
-        return DecodedLines(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), "utf-16")
+        return DecodedLines(re.split(r"\r\n|\r|\n", text), "utf-16")
     bom = data.startswith(codecs.BOM_UTF8)
     body = data[3:] if bom else data
     try:
@@ -104,24 +117,15 @@ def decode_lines(data: bytes, where: str) -> DecodedLines:
     else:  # the common case: every line is UTF-8
         return DecodedLines(re.split(r"\r\n|\r|\n", text), "utf-8-sig" if bom else "utf-8")
     raws = _LINE_BREAK.split(body)
-    kinds: list[str] = []
-    for raw in raws:
-        if raw.isascii():
-            kinds.append("ascii")
-        elif _valid_utf8(raw):
-            kinds.append("utf-8")
-        else:
-            try:
-                kinds.append("mojibake" if _mojibake(raw, raw.decode("gb18030")) else "gb18030")
-            except UnicodeDecodeError:
-                kinds.append("neither")
+    classified = [_classify(raw) for raw in raws]
+    kinds = [kind for kind, _ in classified]
     counts = {k: kinds.count(k) for k in ("utf-8", "gb18030", "neither")}
-    first = next(k for k in kinds if k in counts)
     if bom or counts["utf-8"] > counts["gb18030"]:
         encoding = "utf-8"
     elif counts["gb18030"] > counts["utf-8"]:
         encoding = "gb18030"
     else:  # a tie: the encoding of the first non-ASCII line (usually the header)
+        first = next(k for k in kinds if k in counts)
         encoding = first if first != "neither" else "utf-8"
     if counts["neither"] >= max(counts[encoding], 1):
         line_no = kinds.index("neither") + 1
@@ -132,19 +136,14 @@ def decode_lines(data: bytes, where: str) -> DecodedLines:
         raise _undecodable(where, line_no, offset, raw[at])
     lines: list[str] = []
     bad: dict[int, str] = {}
-    other = "gb18030" if encoding == "utf-8" else "utf-8"
-    for n, (raw, kind) in enumerate(zip(raws, kinds, strict=True), start=1):
-        if kind in ("ascii", encoding):
-            lines.append(raw.decode(encoding))
-        elif kind == other:
-            bad[n] = f"decodes as {other}, not {encoding}"
-            lines.append(raw.decode(other))
-        elif kind == "mojibake":
-            bad[n] = "UTF-8 text inside a GB18030 line"
-            lines.append(raw.decode("gb18030"))
-        else:
-            bad[n] = f"undecodable bytes at offset {_error_start(raw, encoding)} of the line"
-            lines.append(raw.decode(encoding, errors="replace"))
+    for n, (raw, (kind, line)) in enumerate(zip(raws, classified, strict=True), start=1):
+        if kind not in ("ascii", encoding):
+            bad[n] = {
+                "utf-8": "decodes as UTF-8, not GB18030",
+                "gb18030": "decodes as GB18030, not UTF-8",
+                "mojibake": "UTF-8 text inside a GB18030 line",
+            }.get(kind, f"undecodable bytes at offset {_error_start(raw, encoding)} of the line")
+        lines.append(line if line is not None else raw.decode(encoding, errors="replace"))
     return DecodedLines(lines, "utf-8-sig" if bom else encoding, bad)
 
 
