@@ -107,7 +107,8 @@ class Ledger:
 
     def begin(self, file: Path, content_hash: str, size: int) -> Batch:
         started = _now()
-        name, where = self._scrub(file.name) or "", self._scrub(str(file)) or ""
+        # the absolute, resolved path: a relative one means nothing once the shell has moved on
+        name, where = self._scrub(file.name) or "", self._scrub(str(file.resolve())) or ""
         with self._connect() as con:
             cur = con.execute(
                 "insert into batches (file, file_name, content_hash, size_bytes, status,"

@@ -25,7 +25,7 @@ from ingest.ledger import Batch, Ledger
 from ingest.normalise import Options, normalise
 from ingest.profiles import Profile, apply_profile, detect_profile, profile, profile_headers
 from ingest.pseudonymise import Pseudonymiser, load_or_create_key
-from ingest.readers import SUFFIXES, RawTable, read_table
+from ingest.readers import SUFFIXES, RawTable, read_table, scoped_errors
 from ingest.schemas import Contract, contract, contracts
 
 Progress = Callable[[Batch], None]
@@ -68,17 +68,37 @@ def expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found = [
-                f for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                and f.suffix.lower() in WALKED_SUFFIXES
-            ]  # fmt: skip
-            files.extend(sorted(found))
+            files.extend(_walk(p))
         elif p.exists():
             files.append(p)
         else:
             raise UserError(f"{p}: no such file or directory")
     return files
+
+
+def _walk(folder: Path) -> list[Path]:
+    """The exports under `folder`, skipping hidden entries. A symbolic link is followed only
+    within the folder: one leading out (or nowhere) is refused, since loading it would read a
+    file nobody put in the folder; one to a file also in the folder is that file once."""
+    root = folder.resolve()
+    found: dict[Path, Path] = {}  # resolved -> as walked
+    for entry in sorted(folder.rglob("*")):  # rglob does not descend into linked folders
+        rel = entry.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        loadable = entry.suffix.lower() in WALKED_SUFFIXES
+        if entry.is_symlink() and (loadable or entry.is_dir()):
+            target = entry.resolve()
+            if not target.is_relative_to(root):
+                raise UserError(
+                    f"{entry}: a symbolic link to {target}, outside {folder}; not followed"
+                    " (copy the file into the folder, or name it on the command line)"
+                )
+            if not target.exists():
+                raise UserError(f"{entry}: a symbolic link to {target}, which does not exist")
+        if loadable and entry.is_file():
+            found.setdefault(entry.resolve(), entry)
+    return sorted(found.values())
 
 
 def _resolve(
@@ -104,9 +124,11 @@ def _resolve(
         names = ", ".join(f"{c.name} ({c.zh})" for c in missing)
         raise UserError(f"{where}: required column(s) missing for {src}: {names}")
     index = {h: f"c{i}" for i, h in enumerate(table.headers)}
+    names = {index[m.header]: m.column.name for m in mapping.columns}
+    used = {index[m.header] for m in mapping.columns if m.column.type != "drop"}
     frame = table.frame.select(
         "_row",
-        "_reader_error",
+        *scoped_errors(names, used),
         *[pl.col(index[m.header]).alias(m.column.name) for m in mapping.columns],
     )
     factors = {m.column.name: m.factor for m in mapping.columns}

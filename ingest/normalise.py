@@ -117,6 +117,8 @@ def normalise(
 ) -> pl.DataFrame:
     """Typed canonical columns + district/city codes + `_reason`, `_field` for every row."""
     factors = options.factors or {}
+    if "_reader_field" not in frame.columns:
+        frame = frame.with_columns(_reader_field=pl.lit(None, dtype=pl.String))
     present = set(frame.columns)
     for col in contract.columns:  # absent optional columns are simply null
         if col.name not in present:
@@ -280,5 +282,7 @@ def _flag(typed: pl.DataFrame, fields: list[str]) -> pl.DataFrame:
     )
     return typed.with_columns(
         _reason=pl.coalesce([pl.col("_reader_error"), *map(pl.col, cols)]),
-        _field=pl.when(pl.col("_reader_error").is_not_null()).then(None).otherwise(field),
-    ).drop(cols, *[c for c in typed.columns if c.startswith("_geo_")])
+        _field=pl.when(pl.col("_reader_error").is_not_null())
+        .then(pl.col("_reader_field"))
+        .otherwise(field),
+    ).drop(cols, "_reader_field", *[c for c in typed.columns if c.startswith("_geo_")])

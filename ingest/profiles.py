@@ -28,7 +28,7 @@ import yaml
 from housewatch.errors import UserError
 from housewatch.settings import paths
 from ingest.headers import UNIT_FACTORS, normalise_text, split_header, unit_factor
-from ingest.readers import RawTable
+from ingest.readers import RawTable, scoped_errors
 from ingest.schemas import Contract, contract, contracts
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
@@ -252,7 +252,8 @@ def _stable_id(values: list[str | None]) -> str:
 
 
 def apply_profile(table: RawTable, prof: Profile) -> tuple[pl.DataFrame, dict[str, float]]:
-    """Canonical string columns + `_row`/`_reader_error`, and unit factors per column."""
+    """Canonical string columns + `_row`/`_reader_error`/`_reader_field`, and unit factors per
+    column."""
     by_header = {normalise_text(h): f"c{i}" for i, h in enumerate(table.headers)}
     target = prof.contract()
     where = f"{table.path.name} (profile {prof.name})"
@@ -265,6 +266,7 @@ def apply_profile(table: RawTable, prof: Profile) -> tuple[pl.DataFrame, dict[st
 
     exprs: list[pl.Expr] = []
     factors: dict[str, float] = {}
+    names: dict[str, str] = {}  # value column -> the first canonical column it feeds
     for name, spec in prof.columns.items():
         col = target.column(name)
         if "constant" in spec:
@@ -272,6 +274,7 @@ def apply_profile(table: RawTable, prof: Profile) -> tuple[pl.DataFrame, dict[st
             continue
         if "hash_of" in spec:
             sources = [source_of(name, "hash_of", h) for h in spec["hash_of"]]
+            names.update((s, name) for s in sources if s not in names)
             exprs.append(
                 pl.concat_list([pl.col(s).fill_null("") for s in sources])
                 .map_elements(lambda v: _stable_id(list(v)), return_dtype=pl.String)
@@ -279,7 +282,9 @@ def apply_profile(table: RawTable, prof: Profile) -> tuple[pl.DataFrame, dict[st
             )
             continue
         if "join" in spec:
-            parts = [pl.col(source_of(name, "join", h)) for h in spec["join"]]
+            sources = [source_of(name, "join", h) for h in spec["join"]]
+            names.update((s, name) for s in sources if s not in names)
+            parts = [pl.col(s) for s in sources]
             joined = pl.concat_str(
                 [p.fill_null("") for p in parts], separator=str(spec.get("sep", JOIN_SEP))
             )
@@ -294,6 +299,7 @@ def apply_profile(table: RawTable, prof: Profile) -> tuple[pl.DataFrame, dict[st
                 source_of(name, "from", header)  # raises: a required field must be there
             exprs.append(pl.lit(None, dtype=pl.String).alias(name))  # HZ has no decorate_status
             continue
+        names.setdefault(src, name)
         expr = pl.col(src)
         if "regex" in spec:
             expr = expr.str.extract(spec["regex"], 1)
@@ -313,7 +319,8 @@ def apply_profile(table: RawTable, prof: Profile) -> tuple[pl.DataFrame, dict[st
         exprs.append(expr.alias(name))
         unit = spec.get("unit") or split_header(header)[1]
         factors[name] = unit_factor(col, unit, where)
-    frame = table.frame.select("_row", "_reader_error", *exprs)
+    used = {c for c, name in names.items() if target.column(name).type != "drop"}
+    frame = table.frame.select("_row", *scoped_errors(names, used), *exprs)
     if prof.city and "city" not in prof.columns:
         frame = frame.with_columns(city=pl.lit(prof.city))
     return frame, factors

@@ -57,7 +57,9 @@ def test_wrong_encoding_is_rejected_with_offset(home, tmp_path):
     path = tmp_path / "latin.csv"
     path.write_bytes("contract_id,note\nA1,café\n".encode("latin-1"))
     _expect_error(
-        home, path, "latin.csv: cannot decode as UTF-8 or GBK/GB18030 (byte 0xe9 at offset 23)"
+        home,
+        path,
+        "latin.csv line 2: cannot decode as UTF-8 or GBK/GB18030 (byte 0xe9 at offset 23)",
     )
 
 
@@ -269,7 +271,7 @@ def test_excel_formula_without_cached_value(home, tmp_path):
     for row in [*GOOD, new_home_row(9, **{"合同总价(万元)": "=H3*2"})]:
         ws.append(row)
     wb.save(path)
-    _expect_quarantine(home, path, "formula_without_value", None, [6])
+    _expect_quarantine(home, path, "formula_without_value", "total_price_yuan", [6])
 
 
 def test_excel_formula_with_cached_value_uses_the_value(home, tmp_path):
