@@ -155,21 +155,22 @@ def sql(
 
 def format_frame(frame: pl.DataFrame, fmt: str) -> str | Table:
     """The result as csv or json text, or a rich Table; the worker already sent every column
-    as a number, a boolean, text or an in-range date, so only NaN and infinities need care."""
+    as a number, a boolean, text or an in-range date, so only NaN and infinities need care:
+    every format writes them as CSV does (NaN, inf, -inf), JSON as strings."""
     if fmt == "csv":
         return frame.write_csv()
     if fmt == "json":
-        rows = frame.to_dicts()
-        floats = [name for name, kind in frame.schema.items() if kind.is_float()]
-        for row in rows:
-            for name in floats:
-                value = row[name]
-                if value is not None and not math.isfinite(value):
-                    row[name] = "NaN" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+        rows = [{k: _shown(v) for k, v in row.items()} for row in frame.to_dicts()]
         return json.dumps(rows, ensure_ascii=False, default=str, allow_nan=False) + "\n"
     table = Table(show_lines=False)
     for name in frame.columns:
-        table.add_column(name, overflow="fold")
+        table.add_column(escape(name), overflow="fold")
     for row in frame.iter_rows():
-        table.add_row(*("" if v is None else escape(str(v)) for v in row))
+        table.add_row(*("" if v is None else escape(str(_shown(v))) for v in row))
     return table
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
