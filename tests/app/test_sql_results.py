@@ -182,3 +182,18 @@ def test_sql_page_refuses_a_result_past_the_byte_bound(on_home: Path) -> None:
     assert not at.exception
     assert "result too large" in at.error[0].value
     assert not [d for d in at.dataframe if "s" in d.value.columns]
+
+
+def test_sql_page_errors_show_no_server_path(on_home: Path) -> None:
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("pages/sql.py").run()
+    shown = []
+    for query in (f"select * from '{on_home}/secret.csv'", "select * from duckdb_databases()"):
+        at.text_area(key="sql_text").set_value(query).run()
+        at.button(key="sql_run").click().run()
+        assert not at.exception
+        shown.append(at.error[0].value)
+    assert "<home>/secret.csv" in shown[0] and "server's configuration" in shown[1]
+    assert not [m for m in shown if str(on_home) in m or "\n" in m], shown
