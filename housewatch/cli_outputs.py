@@ -5,15 +5,20 @@ loading and building never need Streamlit, WeasyPrint or vl-convert."""
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from housewatch.cli import _fail, _load, app, err, home_paths, out
 from housewatch.errors import UserError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # ---------------------------------------------------------------- brief and run
 
@@ -119,8 +124,13 @@ def serve_app(
 def sql(
     query: Annotated[str, typer.Argument(help="One SELECT statement.")],
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    limit: Annotated[int, typer.Option(help="Row limit.")] = 10_000,
-    timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 10.0,
+    limit: Annotated[
+        int | None, typer.Option(help="Row limit (default: row_limit in app/sqlguard.yml).")
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(help="Seconds before the query is stopped (default: app/sqlguard.yml)."),
+    ] = None,
 ) -> None:
     """Ad-hoc read-only SQL on the published warehouse (the SQL page's guarded path)."""
     from app import sqlguard, warehouse
@@ -129,19 +139,38 @@ def sql(
         _fail(f"--format {fmt!r}: expected table, csv or json")
     try:
         result = sqlguard.run(query, row_limit=limit, timeout_s=timeout)
+        text = format_frame(result.frame, fmt)
     except (sqlguard.QueryRefused, warehouse.NotPublished) as exc:
         _fail(str(exc))
-    frame = result.frame
-    if fmt == "csv":
-        sys.stdout.write(frame.write_csv())
-    elif fmt == "json":
-        sys.stdout.write(json.dumps(frame.to_dicts(), ensure_ascii=False, default=str) + "\n")
+    except Exception as exc:  # a value no format could write: one line, never a traceback
+        _fail(sqlguard.describe(exc))
+    if fmt == "table":
+        out.print(text)
     else:
-        table = Table(show_lines=False)
-        for name in frame.columns:
-            table.add_column(name, overflow="fold")
-        for row in frame.iter_rows():
-            table.add_row(*("" if v is None else str(v) for v in row))
-        out.print(table)
+        sys.stdout.write(text)
     if result.truncated:
-        err.print(f"note: cut at the row limit of {limit:,} rows (--limit)", highlight=False)
+        shown = limit if limit is not None else sqlguard.LIMITS.row_limit
+        err.print(f"note: cut at the row limit of {shown:,} rows (--limit)", highlight=False)
+
+
+def format_frame(frame: pl.DataFrame, fmt: str) -> str | Table:
+    """The result as csv or json text, or a rich Table; the worker already sent every column
+    as a number, a boolean, text or an in-range date, so only NaN and infinities need care:
+    every format writes them as CSV does (NaN, inf, -inf), JSON as strings."""
+    if fmt == "csv":
+        return frame.write_csv()
+    if fmt == "json":
+        rows = [{k: _shown(v) for k, v in row.items()} for row in frame.to_dicts()]
+        return json.dumps(rows, ensure_ascii=False, default=str, allow_nan=False) + "\n"
+    table = Table(show_lines=False)
+    for name in frame.columns:
+        table.add_column(escape(name), overflow="fold")
+    for row in frame.iter_rows():
+        table.add_row(*("" if v is None else escape(str(_shown(v))) for v in row))
+    return table
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value

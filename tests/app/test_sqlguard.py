@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -105,3 +106,81 @@ def test_cli_sql_uses_the_same_guard(published: Path, monkeypatch: pytest.Monkey
     assert refused.exit_code == 2
     assert "DROP is not allowed" in refused.stderr
     assert os.path.exists(published / "analytics.duckdb")
+
+
+def _server_paths(home: Path) -> list[str]:
+    return [str(home), os.path.realpath(home), os.path.expanduser("~"), os.getcwd(),
+            tempfile.gettempdir(), str(Path(sqlguard.__file__).resolve().parents[1])]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "select * from duckdb_databases()",
+        "select path from duckdb_databases",
+        "select * from duckdb_settings()",
+        "SELECT value FROM DUCKDB_SETTINGS() WHERE name = 'secret_directory'",
+        "select * from pragma_database_list",
+        "select current_setting('temp_directory')",
+        "select * from duckdb_extensions()",
+        "select * from duckdb_secrets()",
+        "select * from duckdb_temporary_files()",
+        "select * from pg_catalog.pg_settings",
+        "select split(path, '/') from duckdb_databases()",
+    ],
+)
+def test_server_configuration_is_refused(published: Path, query: str) -> None:
+    """Paths live in these (database files, directories, extensions, secrets): refused by name,
+    since string functions would get round any redaction of their results."""
+    with pytest.raises(sqlguard.QueryRefused, match="shows the server's configuration") as info:
+        sqlguard.run(query, home=published)
+    assert "duckdb_tables()" in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "select table_name, comment from duckdb_tables()",
+        "select column_name, data_type from duckdb_columns() where table_name = 'fct_alerts'",
+        "select view_name, sql from duckdb_views()",
+        "select * from duckdb_schemas()",
+        "select * from information_schema.tables",
+        "select * from information_schema.schemata",
+        "select * from pg_catalog.pg_database",
+        "select * from pragma_table_info('fct_alerts')",
+        "select * from pragma_database_size()",
+    ],
+)
+def test_the_catalog_stays_open_and_shows_no_server_path(published: Path, query: str) -> None:
+    result = sqlguard.run(query, home=published)
+    assert result.frame.height > 0
+    text = str(result.frame.rows())
+    assert not [p for p in _server_paths(published) if p in text], text
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("select * from '{home}/secret.csv'", "<home>/secret.csv"),
+        ("select * from '{home}/analytics.duckdb.wal'", "<home>/analytics.duckdb.wal"),
+        ("select * from '/etc/passwd'", "<path>"),
+        ("select * from '{tmp}/other.parquet'", "<path>"),
+        ("select * from nosuch", "Table with name nosuch does not exist"),
+        ("select * from other.main.t", "does not exist"),
+    ],
+)
+def test_error_messages_show_no_server_path(published: Path, query: str, shown: str) -> None:
+    sql = query.format(home=published, tmp=tempfile.gettempdir())
+    with pytest.raises(sqlguard.QueryRefused) as info:
+        sqlguard.run(sql, home=published)
+    message = str(info.value)
+    assert shown in message and "\n" not in message
+    assert not [p for p in _server_paths(published) if p in message], message
+
+
+def test_redact_replaces_home_first_then_any_absolute_path(published: Path) -> None:
+    home = str(published)
+    text = f'Cannot open "{home}/a.duckdb" (also [{home}/b, /usr/lib/x.so]); 元/㎡ at 3/4'
+    assert sqlguard.redact(text, published) == (
+        'Cannot open "<home>/a.duckdb" (also [<home>/b, <path>]); 元/㎡ at 3/4'
+    )

@@ -56,11 +56,14 @@ def render() -> None:
             st.error(str(exc))
             return
         st.caption(
-            tr("rows_shown", n=result.frame.height, limit=sqlguard.DEFAULT_ROW_LIMIT)
+            tr("rows_shown", n=result.frame.height, limit=sqlguard.LIMITS.row_limit)
             + f" · {result.seconds:.2f} s"
         )
-        st.dataframe(result.frame, hide_index=True, width="stretch")
-        downloads(result.frame, "query")
+        try:
+            st.dataframe(result.frame, hide_index=True, width="stretch")
+            downloads(result.frame, "query")
+        except Exception as exc:  # a value the table or a download cannot take: one line
+            st.error(sqlguard.describe(exc))
 
 
 render()
