@@ -42,9 +42,11 @@ def require_warehouse() -> bool:
 
 
 def latest_month() -> Any:
-    """The last month with new-home sales: the month every headline describes."""
+    """The last month with new-home sales: the month every headline describes (without
+    new-home contracts, the last month any source delivered)."""
     return warehouse.scalar(
-        "select max(period_start) from fct_new_home_sales where period_grain = 'month'"
+        "select coalesce((select max(period_start) from fct_new_home_sales where period_grain"
+        " = 'month'), (select max(period_start) from fct_data_quality where records_landed > 0))"
     )
 
 

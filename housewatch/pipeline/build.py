@@ -97,7 +97,7 @@ def _progress_lines(progress: Progress | None) -> Callable[[str], None] | None:
     def on_line(line: str) -> None:
         found = _NODE_DONE.search(line)
         if found:
-            progress(int(found.group(1)), int(found.group(2)), found.group(3))
+            progress(int(found.group(1)), int(found.group(2)), found.group(3).rstrip(" ."))
 
     return on_line
 
