@@ -186,7 +186,8 @@ def render() -> None:
     trend = q(
         "select period_start, market, yoy_index from fct_price_indices where is_headline "
         "and band = 'all' and geo_level = 'city' and period_grain = 'month' "
-        "and market in ('new_home', 'resale') and period_start > cast(? as date) - interval 36 month "
+        "and market in ('new_home', 'resale') "
+        "and period_start > cast(? as date) - interval 36 month "
         "order by period_start",
         [month],
     ).with_columns(
