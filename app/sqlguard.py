@@ -6,7 +6,8 @@ Layers, each enough on its own for the case it names:
    LOAD, SET, PRAGMA, DDL and DML are refused by statement type before anything runs;
 2. file-reading table functions (read_csv, read_parquet, glob, ...) and the functions that show
    the server's configuration (duckdb_databases(), duckdb_settings(), current_setting(), ...) are
-   refused by name; the catalog (duckdb_tables(), duckdb_columns(), ...) stays open;
+   refused by name, and so are query()/query_table(), which run SQL built from strings; the
+   catalog (duckdb_tables(), duckdb_columns(), information_schema, ...) stays open;
 3. the connection attaches analytics.duckdb read-only, then turns external access off and locks
    its configuration, so a file path as a table (select * from '/etc/passwd') fails in DuckDB;
 4. the query runs in a worker process of its own (app/sqlworker.py) under a memory limit the
@@ -74,6 +75,11 @@ FILE_FUNCTIONS = re.compile(
 CONFIG_FUNCTIONS = re.compile(
     r"\b(duckdb_\w+|pragma_database_list|pg_settings|current_setting|which_secret)\b",
     re.IGNORECASE,
+)
+# Table functions that run SQL given as a string: a name check cannot see what they run
+# (query('select * from duckdb_' || 'databases()')), so they are refused whole.
+SQL_FROM_STRINGS = re.compile(
+    r"\b(query|query_table|json_execute_serialized_sql)\s*\(", re.IGNORECASE
 )
 CATALOG_FUNCTIONS = {
     "duckdb_tables", "duckdb_columns", "duckdb_views", "duckdb_schemas", "duckdb_types",
@@ -171,6 +177,12 @@ def check(sql: str) -> str:
         raise QueryRefused(
             f"{found.group(1)}() is not allowed: no access to files outside the warehouse "
             f"/ 禁止读取库外文件"
+        )
+    found = SQL_FROM_STRINGS.search(text)
+    if found:
+        raise QueryRefused(
+            f"{found.group(1)}() is not allowed: it runs SQL built from strings; write the query "
+            f"itself / 不允许执行字符串拼接的 SQL，请直接写查询"
         )
     for found in CONFIG_FUNCTIONS.finditer(text):
         if found.group(1).lower() not in CATALOG_FUNCTIONS:

@@ -90,7 +90,9 @@ def test_huge_result_fails_in_one_line_with_little_memory(on_home: Path) -> None
         "print(p.returncode)\nprint(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
         "sys.stderr.write(p.stderr)\n"
     )
-    command = [sys.executable, "-c", measure, sys.executable, "-m", "housewatch.cli", "sql", HUGE]
+    # --timeout 60: on a loaded machine the 10 s default could end it first; memory is the point
+    command = [sys.executable, "-c", measure, sys.executable, "-m", "housewatch.cli", "sql", HUGE,
+               "--timeout", "60"]  # fmt: skip
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     code, peak_kb = (int(v) for v in done.stdout.split())

@@ -53,6 +53,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("checkpoint", "CALL/CHECKPOINT is not allowed"),
         ("select 1; drop table fct_alerts", "one statement at a time"),
         ("", "empty query"),
+        ("select * from query('select path from duckdb_' || 'databases()')", "query() is not"),
+        ("select * from query_table('duckdb_' || 'settings')", "query_table() is not allowed"),
     ],
 )
 def test_forbidden_statements_fail_with_a_clear_message(
