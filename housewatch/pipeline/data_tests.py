@@ -4,7 +4,6 @@ on the data-status page and in the brief — rather than left in a dbt log."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -25,8 +24,7 @@ COLUMNS = {
     "status": ("varchar", "pass or warn (a failing error-severity test stops the build)."),
     "failing_rows": ("bigint", "Rows that did not meet the test."),
     "message": ("varchar", "dbt's one-line result."),
-    "built_at": ("timestamp", "When the build ran (UTC)."),
-}
+}  # no build time here: a rebuild of the same data publishes the same table (fault suite)
 
 
 def _quote(text: str) -> str:
@@ -36,7 +34,6 @@ def _quote(text: str) -> str:
 def _rows(target: Path) -> list[tuple]:
     results = json.loads((target / "run_results.json").read_text())["results"]
     nodes = json.loads((target / "manifest.json").read_text())["nodes"]
-    built_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = []
     for result in results:
         node = nodes.get(result["unique_id"])
@@ -48,7 +45,7 @@ def _rows(target: Path) -> list[tuple]:
         rows.append((
             node["name"], kind, attached, node.get("column_name"),
             node["config"].get("severity", "error").lower(), result["status"],
-            int(result.get("failures") or 0), message, built_at,
+            int(result.get("failures") or 0), message,
         ))  # fmt: skip
     return rows
 
