@@ -4,10 +4,13 @@
     income × household size). Sizes and the default household size live in policy_affordability;
     市区 and 全市 income and household size are population-weighted over their districts.
 #}
+
+{{ config(materialized='table') }}
+
 with
 
 sales as (
-    select * from {{ ref('fct_new_home_sales') }}
+    select * from {{ ref('int_new_home__sales') }}
     where period_grain = 'year' and band_type = 'all'
 ),
 

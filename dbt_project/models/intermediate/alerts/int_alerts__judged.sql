@@ -6,6 +6,8 @@
     months_running counts the consecutive months so far.
 #}
 
+{{ config(materialized='table') }}
+
 {#- A number as text: whole numbers without decimals (6, not 6.0), else rounded to DIGITS. -#}
 {%- set number_text -%}
     case

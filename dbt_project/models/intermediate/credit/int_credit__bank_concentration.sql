@@ -3,6 +3,9 @@
     caps of the bank's tier in force (base cap + regional flex), the share of each cap used, and
     the month's new mortgages.
 #}
+
+{{ config(materialized='table') }}
+
 with
 
 returns as (

@@ -1,4 +1,7 @@
-{# The index series computed in Python (int_price_indices__series), typed under a contract. #}
+{# The index series computed in Python (int_price_indices__series), typed for fct_price_indices' contract. #}
+
+{{ config(materialized='table') }}
+
 with
 
 series as (

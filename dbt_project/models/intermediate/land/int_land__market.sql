@@ -3,6 +3,9 @@
     Floor price, premium rate and 地房比 are residential-only figures, weighted by the deals
     (Σ deal ÷ Σ buildable area, Σ deal ÷ Σ start − 1), null on the all-uses rows.
 #}
+
+{{ config(materialized='table') }}
+
 with
 
 parcels as (
@@ -11,7 +14,7 @@ parcels as (
 ),
 
 new_home_prices as (
-    select * from {{ ref('fct_new_home_sales') }}
+    select * from {{ ref('int_new_home__sales') }}
     where band_type = 'all'
 ),
 

@@ -3,6 +3,9 @@
     price ratio (地房比): floor price ÷ new-home average price of the parcel's block in its deal
     month, falling back to its district when the block sold no new homes that month.
 #}
+
+{{ config(materialized='table') }}
+
 with
 
 parcels as (
@@ -10,7 +13,7 @@ parcels as (
 ),
 
 new_home_prices as (
-    select * from {{ ref('fct_new_home_sales') }}
+    select * from {{ ref('int_new_home__sales') }}
     where period_grain = 'month' and band_type = 'all' and geo_level in ('block', 'district')
 ),
 

@@ -2,6 +2,9 @@
     New-home residential sales by period × reporting area × band. Cancelled contracts are
     excluded; average price is amount ÷ area, never a mean of unit prices.
 #}
+
+{{ config(materialized='table') }}
+
 with
 
 sales as (

@@ -4,6 +4,9 @@
     target's unit: cumulative targets sum from the plan's first year to the target year,
     yearly targets take that year; the others keep a null actual and the seed's note.
 #}
+
+{{ config(materialized='table') }}
+
 with
 
 targets as (
@@ -19,13 +22,13 @@ urban_years as (
         cast(extract(year from period_start) as bigint) as year,
         units,
         area_sqm
-    from {{ ref('fct_new_home_sales') }}
+    from {{ ref('int_new_home__sales') }}
     where period_grain = 'year' and geo_level = 'urban' and band_type = 'all'
 ),
 
 data_end as (
     select max(period_start) as last_month
-    from {{ ref('fct_new_home_sales') }}
+    from {{ ref('int_new_home__sales') }}
     where period_grain = 'month'
 ),
 

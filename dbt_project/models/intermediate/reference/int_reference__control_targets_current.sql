@@ -2,6 +2,9 @@
     The price-index control targets (房价指数调控目标) as the bureau issued them: the current
     version of each district × year × market band, with its source and validity date.
 #}
+
+{{ config(materialized='table') }}
+
 with
 
 targets as (

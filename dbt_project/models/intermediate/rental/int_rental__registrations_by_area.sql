@@ -3,6 +3,9 @@
     the guide rents of the same registrations (area-weighted, each at its block's guide for its
     year), so the comparison is like for like at every level.
 #}
+
+{{ config(materialized='table') }}
+
 with
 
 rentals as (

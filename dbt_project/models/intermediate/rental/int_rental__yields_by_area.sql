@@ -3,6 +3,9 @@
     registered rentals and second-hand sales that year): rent per ㎡ and price per ㎡ are each
     Σ ÷ Σ over those communities, so both sides describe the same housing stock.
 #}
+
+{{ config(materialized='table') }}
+
 with
 
 communities as (

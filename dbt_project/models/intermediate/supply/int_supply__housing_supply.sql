@@ -3,6 +3,9 @@
     Months are the natural grain; a quarter or year sums its flows and reports the stock and
     months of supply at its last month (the latest month with data when the period is open).
 #}
+
+{{ config(materialized='table') }}
+
 with
 
 monthly as (

@@ -1,0 +1,6 @@
+{#
+    Published as int_supply__housing_supply computes it: one row per period × reporting area. The
+    logic lives in the intermediate model so that intermediate models and other marts read it there,
+    never a published mart.
+#}
+select * from {{ ref('int_supply__housing_supply') }}
