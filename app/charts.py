@@ -14,7 +14,7 @@ import altair as alt
 import polars as pl
 
 from app.catalog import t
-from housewatch.seeds import SEEDS_DIR, SeedRow, read_seed
+from core.seeds import SEEDS_DIR, SeedRow, read_seed
 
 FONT = "Noto Sans CJK SC"
 MONTH_FORMAT = "%Y-%m"
