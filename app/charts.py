@@ -1,5 +1,6 @@
 """Altair chart builders shared by the dashboard and the briefs: Chinese labels, YYYY-MM month axes,
-the five-zone signal colours, and a CJK font so glyphs never render as boxes (ENGINEERING.md).
+the five-zone signal colours (names and colours from the alert_levels seed), and a CJK font so
+glyphs never render as boxes (ENGINEERING.md).
 
 Each builder takes a polars (or pandas) frame and a language and returns an alt.Chart; the caller
 decides whether it goes to st.altair_chart or vl-convert.
@@ -13,26 +14,25 @@ import altair as alt
 import polars as pl
 
 from app.catalog import t
+from core.seeds import SEEDS_DIR, SeedRow, read_seed
 
 FONT = "Noto Sans CJK SC"
 MONTH_FORMAT = "%Y-%m"
-LEVEL_ORDER = ["red", "orange", "yellow", "green", "light_blue", "blue"]
-LEVEL_COLOURS = {
-    "red": "#d7191c",
-    "orange": "#f28e2b",
-    "yellow": "#e9c716",
-    "green": "#1a9850",
-    "light_blue": "#8ec9e8",
-    "blue": "#2c5fa8",
-}
-LEVEL_NAMES = {
-    "red": ("红色", "red"),
-    "orange": ("橙色", "orange"),
-    "yellow": ("黄色", "yellow"),
-    "green": ("绿色", "green"),
-    "light_blue": ("浅蓝色", "light blue"),
-    "blue": ("蓝色", "blue"),
-}
+LEVELS_FILE = "alert_levels.csv"
+
+
+def _levels() -> list[SeedRow]:
+    """The signal levels in display order (hot to cold), green (no alert) included: names and
+    colours come from the alert_levels seed, the one place they are defined."""
+    columns = ("level", "level_zh", "level_en", "sort_order", "colour_hex")
+    rows = read_seed(SEEDS_DIR, LEVELS_FILE, columns)
+    return sorted(rows, key=lambda row: int(row.get("sort_order")))
+
+
+_LEVELS = _levels()
+LEVEL_ORDER = [row.get("level") for row in _LEVELS]
+LEVEL_COLOURS = {row.get("level"): row.get("colour_hex") for row in _LEVELS}
+LEVEL_NAMES = {row.get("level"): (row.get("level_zh"), row.get("level_en")) for row in _LEVELS}
 
 
 def level_name(level: str, lang: str = "zh") -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from core.errors import UserError
 
+SEEDS_DIR = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 OPEN_END = dt.date.max
 Validity = tuple[dt.date, dt.date]
 

@@ -27,19 +27,36 @@ from typing import Any
 import polars as pl
 
 from core.errors import UserError
+from core.seeds import SEEDS_DIR, SeedRow, number_of, read_seed
 from indices.periods import as_date, month_number, period_label_expr, require_columns
 from indices.result import IndexResult
 
-BANDS: tuple[str, ...] = ("≤90", "90–144", ">144")
+SIZE_BANDS_FILE = "policy_size_bands.csv"
 CITY = "city"
 
 
+def _size_bands() -> list[SeedRow]:
+    """The NBS size bands of the policy_size_bands seed (the one place they are defined), small
+    to large."""
+    columns = ("band_code", "short_label", "max_area_sqm_inclusive", "sort_order")
+    rows = read_seed(SEEDS_DIR, SIZE_BANDS_FILE, columns)
+    return sorted(rows, key=lambda row: int(number_of(row, "sort_order")))
+
+
+_BANDS = _size_bands()
+BANDS: tuple[str, ...] = tuple(row.get("short_label") for row in _BANDS)  # ≤90, 90–144, >144
+# band short label -> band code of the seed (the codes the marts use)
+BAND_CODES: dict[str, str] = {row.get("short_label"): row.get("band_code") for row in _BANDS}
+
+
 def size_band(area: pl.Expr) -> pl.Expr:
-    """NBS size band of a contract's gross floor area (㎡)."""
-    return (
-        pl.when(area <= 90).then(pl.lit(BANDS[0])).when(area <= 144).then(pl.lit(BANDS[1]))
-        .otherwise(pl.lit(BANDS[2]))
-    )  # fmt: skip
+    """NBS size band of a contract's gross floor area (㎡): the first band whose upper bound
+    (inclusive) it does not exceed; the last band is open-ended."""
+    expr = pl.when(area <= number_of(_BANDS[0], "max_area_sqm_inclusive")).then(pl.lit(BANDS[0]))
+    for row in _BANDS[1:-1]:
+        limit = number_of(row, "max_area_sqm_inclusive")
+        expr = expr.when(area <= limit).then(pl.lit(row.get("short_label")))
+    return expr.otherwise(pl.lit(BANDS[-1]))
 
 
 def band_index(

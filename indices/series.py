@@ -14,13 +14,14 @@ import polars as pl
 
 from core.errors import UserError
 from indices.fixed_effects import project_hedonic_index
-from indices.nbs import BANDS, nbs_index
+from indices.nbs import BAND_CODES as NBS_BAND_CODES
+from indices.nbs import CITY, nbs_index
 from indices.rent import repeat_rent_index
 from indices.repeat_sales import repeat_sales_index
 from indices.result import IndexResult
 
-# NBS band labels -> the band codes of the policy_size_bands seed
-BAND_CODES = dict(zip([*BANDS, "city"], ["le90", "90to144", "gt144", "all"], strict=True))
+# NBS band labels -> the band codes of the policy_size_bands seed; the city series is band 'all'
+BAND_CODES = {**NBS_BAND_CODES, CITY: "all"}
 SERIES_COLUMNS = [
     "market", "method", "band", "geo_level", "geo_code", "geo_name", "period_grain",
     "period_start", "index_value", "mom_index", "yoy_index", "index_3m", "yoy_index_3m", "n",

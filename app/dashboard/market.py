@@ -10,6 +10,7 @@ import polars as pl
 import streamlit as st
 
 from app import charts, fmt
+from app.catalog import pick
 from app.dashboard.widgets import (
     GEO_LEVELS,
     Scope,
@@ -25,10 +26,8 @@ from app.dashboard.widgets import (
     tr,
 )
 
-BAND_LABELS = {
-    "le90": "≤90㎡", "90to144": "90–144㎡", "gt144": ">144㎡",
-    "lt100": "<100万", "100to200": "100–200万", "200to300": "200–300万", "gt300": ">300万",
-}  # fmt: skip
+# The band seeds as published: their labels are the one wording of a band (briefs use them too).
+BAND_SEEDS = {"size": "policy_size_bands", "total_price": "policy_total_price_bands"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +66,16 @@ class MarketSpec:
     table_columns: tuple[str, ...] = field(default_factory=tuple)
 
 
+def band_labels(language: str) -> dict[str, str]:
+    """Band code -> label in `language`, from the published band seeds."""
+    labels: dict[str, str] = {}
+    for seed in BAND_SEEDS.values():
+        rows = q(f"select band_code, band_label_zh, band_label_en from reference.{seed}")
+        for row in rows.to_dicts():
+            labels[row["band_code"]] = pick(row["band_label_zh"], row["band_label_en"], language)
+    return labels
+
+
 def _band_breakdown(spec: MarketSpec, scope: Scope, last) -> None:
     params: list = [scope.grain, scope.geo_level, last]
     where = ""
@@ -78,7 +87,7 @@ def _band_breakdown(spec: MarketSpec, scope: Scope, last) -> None:
         f"where period_grain = ? and geo_level = ? and period_start = ?{where} "
         "and band_type in ('size', 'total_price') order by band_type, band",
         params,
-    ).with_columns(pl.col("band").replace_strict(BAND_LABELS, default=pl.col("band")))
+    ).with_columns(pl.col("band").replace_strict(band_labels(lang()), default=pl.col("band")))
     st.subheader(f"{tr('breakdown')} · {fmt.month_label(last, lang())}")
     cols = st.columns(2)
     pairs = ((cols[0], "size", "band_size"), (cols[1], "total_price", "band_total_price"))

@@ -1,4 +1,5 @@
-"""Check the alert configuration (seeds alert_rules, alert_thresholds, alert_levels) before a build.
+"""Check the alert configuration (seeds alert_indicators, alert_rules, alert_thresholds,
+alert_levels) before a build.
 
 A broken configuration must fail the build with a message naming the file and the row (1-based
 data row, header = row 0), never fall back to a silent default: an unknown rule, district, level
@@ -9,12 +10,14 @@ the same rule × district × level.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from core.errors import UserError
 from core.seeds import (
+    SEEDS_DIR,
     SeedRow,
     number_of,
     overlaps,
@@ -27,49 +30,70 @@ from ingest.geography import DEFAULT_CITY, gazetteer
 RULES_FILE = "alert_rules.csv"
 THRESHOLDS_FILE = "alert_thresholds.csv"
 LEVELS_FILE = "alert_levels.csv"
+INDICATORS_FILE = "alert_indicators.csv"
 
 
 class Indicator(NamedTuple):
-    """An indicator of int_alerts__observations: the model it is read from, the geography
-    levels it is observed at, the kind of entity it judges (the alert_observation kind) and
-    its period grain (month, or year for the yearly 租售比 and 房价收入比)."""
+    """An indicator of int_alerts__observations (a row of alert_indicators): the model it is
+    read from, the geography levels it is observed at, the kind of entity it judges (the
+    alert_observation kind) and its period grain (month, or year for the yearly 租售比 and
+    房价收入比)."""
 
     model: str
     geo_levels: frozenset[str]
     entity: str
     grain: str = "month"
+    row: SeedRow | None = None
 
 
-# Indicators int_alerts__observations computes. A new indicator needs SQL there and a line here.
-_AREA = frozenset({"city", "urban", "district"})
-_DISTRICT = frozenset({"district"})
-_CITY = frozenset({"city"})
-INDICATORS: dict[str, Indicator] = {
-    "months_of_supply_12m": Indicator("fct_housing_supply", _AREA, "area"),
-    "re_loan_share_pct": Indicator("fct_bank_concentration", _CITY, "institution"),
-    "personal_housing_share_pct": Indicator("fct_bank_concentration", _CITY, "institution"),
-    "land_premium_rate_pct": Indicator("fct_land_parcels", _DISTRICT, "parcel"),
-    "land_lottery_parcel": Indicator("fct_land_parcels", _DISTRICT, "parcel"),
-    "land_to_house_price_ratio_pct": Indicator("fct_land_parcels", _DISTRICT, "parcel"),
-    "land_failed_share_pct": Indicator("fct_land_market", _AREA, "area"),
-    "new_home_price_yoy_pct": Indicator("fct_price_indices", _AREA, "area"),
-    "resale_price_yoy_pct": Indicator("fct_price_indices", _AREA, "area"),
-    "new_home_price_yoy_z": Indicator("fct_price_indices", _AREA, "area"),
-    "resale_price_yoy_z": Indicator("fct_price_indices", _AREA, "area"),
-    "new_home_price_mom_index": Indicator("fct_price_indices", _AREA, "area"),
-    "rent_index_yoy_3m_pct": Indicator("fct_price_indices", _AREA, "area"),
-    "rent_vs_guide_pct": Indicator("fct_rental_registrations", _AREA, "area"),
-    "price_to_monthly_rent_n": Indicator("fct_rental_yields", _AREA, "area", "year"),
-    "price_to_income_ratio": Indicator("fct_price_to_income", _AREA, "area", "year"),
-    "new_home_volume_vs_trailing_pct": Indicator("fct_new_home_sales", _AREA, "area"),
-    "filed_price_max_ratio_pct": Indicator("int_new_home__contracts_current", _DISTRICT, "project"),
-    "filed_price_min_ratio_pct": Indicator("int_new_home__contracts_current", _DISTRICT, "project"),
-    "resale_holding_months": Indicator("int_alerts__purchases", _DISTRICT, "buyer"),
-    "buyer_purchases_6m": Indicator("int_alerts__purchases", _DISTRICT, "buyer"),
-    "project_unsold_share_pct": Indicator("int_alerts__project_stock", _DISTRICT, "project"),
-    "source_records_vs_trailing_pct": Indicator("fct_data_quality", _CITY, "source"),
-    "source_quarantine_share_pct": Indicator("fct_data_quality", _CITY, "source"),
-}
+# The alert indicator registry (seed alert_indicators): what int_alerts__observations computes.
+# A new indicator needs SQL there and a row in the seed.
+INDICATOR_COLUMNS = (
+    "indicator", "indicator_zh", "indicator_en", "unit_zh", "unit_en", "display_decimals",
+    "source_model", "entity_type", "geo_levels", "period_grain", "evidence", "assessment_item",
+    "valid_from", "source",
+)  # fmt: skip
+ENTITY_KINDS = ("area", "institution", "parcel", "project", "buyer", "source")
+GEO_LEVELS = ("city", "urban", "district")
+GRAINS = ("month", "year")
+# What fct_alert_evidence lists behind an indicator's alerts (besides the alert's own entity).
+EVIDENCE = (
+    "filed_price_contracts", "flip_resales", "window_purchases", "failed_parcels",
+    "withheld_projects",
+)  # fmt: skip
+# Indicator columns alert_rules repeats per rule; they must agree with the registry.
+REPEATED_COLUMNS = (
+    "indicator_zh", "indicator_en", "unit_zh", "unit_en", "display_decimals", "source_model",
+)  # fmt: skip
+
+
+def read_indicators(seeds_dir: Path) -> dict[str, Indicator]:
+    """The registry, checked: one row per indicator with a known entity kind, levels and grain."""
+    indicators: dict[str, Indicator] = {}
+    for row in read_seed(seeds_dir, INDICATORS_FILE, INDICATOR_COLUMNS):
+        code = row.get("indicator")
+        if not code or code in indicators:
+            raise row.fail(f"indicator '{code}' is empty or repeated")
+        entity, grain = row.get("entity_type"), row.get("period_grain")
+        levels = frozenset(filter(None, row.get("geo_levels").split(";")))
+        if entity not in ENTITY_KINDS:
+            raise row.fail(f"unknown entity_type '{entity}' ({', '.join(ENTITY_KINDS)})")
+        if not levels or not levels <= set(GEO_LEVELS):
+            raise row.fail(
+                f"geo_levels '{row.get('geo_levels')}' must be some of {', '.join(GEO_LEVELS)}"
+                " separated by ;"
+            )
+        if grain not in GRAINS:
+            raise row.fail(f"unknown period_grain '{grain}' (month or year)")
+        if row.get("evidence") and row.get("evidence") not in EVIDENCE:
+            raise row.fail(f"unknown evidence '{row.get('evidence')}' ({', '.join(EVIDENCE)})")
+        number_of(row, "display_decimals")
+        validity_of(row)
+        indicators[code] = Indicator(row.get("source_model"), levels, entity, grain, row)
+    return indicators
+
+
+INDICATORS: dict[str, Indicator] = read_indicators(SEEDS_DIR)  # the shipped registry
 DIRECTIONS = {"high": (">", ">="), "low": ("<", "<=")}
 BASES = ("absolute", "pct_of_upper_bound", "pct_of_lower_bound")
 COMPARATORS = (">", ">=", "<", "<=")
@@ -84,7 +108,10 @@ THRESHOLD_COLUMNS = (
     "rule_id", "district_code", "level", "comparator", "threshold", "meaning_zh", "meaning_en",
     "valid_from", "valid_to", "source",
 )  # fmt: skip
-LEVEL_COLUMNS = ("level", "level_zh", "level_en", "severity", "valid_from", "source")
+LEVEL_COLUMNS = (
+    "level", "level_zh", "level_en", "severity", "raises_alert", "colour_hex", "valid_from",
+    "source",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -100,29 +127,46 @@ class _Threshold:
 
 
 def _levels(seeds_dir: Path) -> dict[str, int]:
+    """Severity of the levels a threshold may use (green, raises_alert false, is shown but
+    never alerts)."""
     severity: dict[str, int] = {}
+    seen: set[str] = set()
     for row in read_seed(seeds_dir, LEVELS_FILE, LEVEL_COLUMNS):
         level = row.get("level")
-        if not level or level in severity:
+        if not level or level in seen:
             raise row.fail(f"level '{level}' is empty or repeated")
-        severity[level] = int(number_of(row, "severity"))
+        seen.add(level)
+        if row.get("raises_alert") not in ("true", "false"):
+            raise row.fail(f"raises_alert '{row.get('raises_alert')}' is not true or false")
+        if not re.fullmatch(r"#[0-9a-f]{6}", row.get("colour_hex")):
+            raise row.fail(f"colour_hex '{row.get('colour_hex')}' is not #rrggbb (lower case)")
+        if row.get("raises_alert") == "true":
+            severity[level] = int(number_of(row, "severity"))
         validity_of(row)
     return severity
 
 
 def _rules(seeds_dir: Path) -> dict[str, list[tuple[SeedRow, tuple[dt.date, dt.date]]]]:
+    indicators = read_indicators(seeds_dir)
     rules: dict[str, list[tuple[SeedRow, tuple[dt.date, dt.date]]]] = {}
     for row in read_seed(seeds_dir, RULES_FILE, RULE_COLUMNS):
         rule_id, indicator = row.get("rule_id"), row.get("indicator")
         if not rule_id:
             raise row.fail("rule_id is empty")
-        if indicator not in INDICATORS:
-            raise row.fail(f"unknown indicator '{indicator}' (known: {', '.join(INDICATORS)})")
-        model, geo_levels = INDICATORS[indicator].model, INDICATORS[indicator].geo_levels
+        if indicator not in indicators:
+            raise row.fail(f"unknown indicator '{indicator}' (known: {', '.join(indicators)})")
+        model, geo_levels = indicators[indicator].model, indicators[indicator].geo_levels
         if row.get("source_model") != model:
             raise row.fail(
                 f"indicator {indicator} comes from {model}, not '{row.get('source_model')}'"
             )
+        registered = indicators[indicator].row
+        for column in REPEATED_COLUMNS:
+            if registered is not None and row.get(column) != registered.get(column):
+                raise row.fail(
+                    f"{column} '{row.get(column)}' differs from indicator {indicator}'s"
+                    f" '{registered.get(column)}' in {INDICATORS_FILE}"
+                )
         if row.get("geo_level") not in geo_levels:
             raise row.fail(
                 f"indicator {indicator} is not observed at geo_level '{row.get('geo_level')}'"

@@ -21,7 +21,10 @@ from pipeline.seedchecks.alerts import validate_alert_config
 from tests.alerts.rule_reference import OBSERVATION_COLUMNS, Observation
 
 OBSERVATIONS_MODEL = Path("models/intermediate/alerts/int_alerts__observations.sql")
-ALERT_NODES = ("alert_rules", "alert_thresholds", "alert_levels", "int_alerts__observations")
+ALERT_NODES = (
+    "alert_rules", "alert_thresholds", "alert_levels",
+    "int_alerts__observations", "int_alerts__judged",
+)  # fmt: skip
 FIXTURE_TABLE = "fixture.observations"
 
 

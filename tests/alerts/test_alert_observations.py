@@ -20,26 +20,26 @@ UPSTREAM: dict[str, tuple[str, ...]] = {
     "intermediate.int_geography__levels": (
         "geo_level varchar", "geo_code varchar", "geo_name varchar",
     ),
-    "marts.fct_housing_supply": (
+    "intermediate.int_supply__housing_supply": (
         "period_grain varchar", "period_start date", "geo_level varchar", "geo_code varchar",
         "geo_name varchar", "months_of_supply_12m_months double", "sold_units bigint",
     ),
-    "marts.fct_bank_concentration": (
+    "intermediate.int_credit__bank_concentration": (
         "period_grain varchar", "period_start date", "institution_id varchar",
         "institution_name varchar", "re_loan_share_pct double", "re_loan_cap_pct double",
         "personal_housing_share_pct double", "personal_housing_cap_pct double",
     ),
-    "marts.fct_land_parcels": (
+    "intermediate.int_land__parcels": (
         "status varchar", "is_residential_use boolean", "deal_month date", "district_code varchar",
         "district_name varchar", "parcel_id varchar", "parcel_name varchar",
         "premium_rate_pct double", "land_to_house_price_ratio_pct double", "is_lottery boolean",
     ),
-    "marts.fct_price_indices": (
+    "intermediate.int_price_indices__typed": (
         "market varchar", "is_headline boolean", "band varchar", "period_grain varchar",
         "period_start date", "geo_level varchar", "geo_code varchar", "geo_name varchar",
         "yoy_index double", "yoy_index_3m double", "mom_index double", "n bigint",
     ),
-    "marts.fct_new_home_sales": (
+    "intermediate.int_new_home__sales": (
         "period_grain varchar", "band_type varchar", "period_start date", "geo_level varchar",
         "geo_code varchar", "geo_name varchar", "units bigint",
     ),
@@ -48,23 +48,23 @@ UPSTREAM: dict[str, tuple[str, ...]] = {
         "project_name varchar", "unit_price_yuan_per_sqm double",
         "filed_price_yuan_per_sqm double", "is_residential boolean", "is_cancelled boolean",
     ),
-    "marts.dim_control_targets": (
+    "intermediate.int_reference__control_targets_current": (
         "market varchar", "district_code varchar", "target_year integer",
         "target_max_pct double", "target_min_pct double",
     ),
-    "marts.fct_rental_registrations": (
+    "intermediate.int_rental__registrations_by_area": (
         "period_grain varchar", "period_start date", "geo_level varchar", "geo_code varchar",
         "geo_name varchar", "rent_vs_guide_pct double", "registrations bigint",
     ),
-    "marts.fct_rental_yields": (
+    "intermediate.int_rental__yields_by_area": (
         "period_grain varchar", "period_start date", "geo_level varchar", "geo_code varchar",
         "geo_name varchar", "price_to_monthly_rent_n double", "matched_communities bigint",
     ),
-    "marts.fct_price_to_income": (
+    "intermediate.int_affordability__price_to_income": (
         "period_grain varchar", "period_start date", "geo_level varchar", "geo_code varchar",
         "geo_name varchar", "price_to_income_small_ratio double",
     ),
-    "marts.fct_land_market": (
+    "intermediate.int_land__market": (
         "period_grain varchar", "use_group varchar", "period_start date", "geo_level varchar",
         "geo_code varchar", "geo_name varchar", "failed_share_pct double",
         "parcels_offered bigint",
@@ -104,11 +104,11 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> RuleHarness:
     harness = RuleHarness(tmp_path_factory.mktemp("observations"), [], stand_in=False)
     rows: dict[str, list[tuple]] = {name: [] for name in UPSTREAM}
     rows["intermediate.int_geography__levels"] = [("city", "320600", "全市")]
-    rows["marts.fct_new_home_sales"] = [
+    rows["intermediate.int_new_home__sales"] = [
         ("month", "all", _month(i), "district", DISTRICT, DISTRICT_NAME, units)
         for i, units in enumerate(UNITS)
     ]
-    rows["marts.fct_housing_supply"] = [
+    rows["intermediate.int_supply__housing_supply"] = [
         ("month", _month(i), "district", DISTRICT, DISTRICT_NAME, 40.0, 1)
         for i in range(SUPPLY_MONTHS)
     ]

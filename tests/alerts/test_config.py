@@ -13,7 +13,7 @@ from core.errors import UserError
 from pipeline.seedchecks.alerts import validate_alert_config
 
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
-FILES = ("alert_rules.csv", "alert_thresholds.csv", "alert_levels.csv")
+FILES = ("alert_indicators.csv", "alert_rules.csv", "alert_thresholds.csv", "alert_levels.csv")
 
 
 @pytest.fixture
@@ -90,6 +90,45 @@ def test_unknown_level(seeds):
         "alert_thresholds.csv row 2: unknown level 'green'"
         " (known: red, orange, yellow, light_blue, blue)",
     )
+
+
+def test_a_level_colour_is_a_hex_code(seeds):
+    _edit(seeds, "alert_levels.csv", 1, colour_hex="red")
+    _fails(seeds, "alert_levels.csv row 1: colour_hex 'red' is not #rrggbb (lower case)")
+
+
+def test_raises_alert_is_true_or_false(seeds):
+    _edit(seeds, "alert_levels.csv", 4, raises_alert="maybe")
+    _fails(seeds, "alert_levels.csv row 4: raises_alert 'maybe' is not true or false")
+
+
+def test_a_rule_repeats_its_indicator_as_registered(seeds):
+    _edit(seeds, "alert_rules.csv", 1, unit_zh="月")
+    _fails(
+        seeds,
+        "alert_rules.csv row 1: unit_zh '月' differs from indicator months_of_supply_12m's"
+        " '个月' in alert_indicators.csv",
+    )
+
+
+def test_a_registered_indicator_judges_a_known_entity(seeds):
+    _edit(seeds, "alert_indicators.csv", 2, entity_type="bank")
+    _fails(
+        seeds,
+        "alert_indicators.csv row 2: unknown entity_type 'bank'"
+        " (area, institution, parcel, project, buyer, source)",
+    )
+
+
+def test_an_indicator_missing_from_the_registry_is_unknown(seeds):
+    rows = [
+        r for r in _rows(seeds / "alert_indicators.csv") if r["indicator"] != "rent_vs_guide_pct"
+    ]
+    _write(seeds / "alert_indicators.csv", rows)
+    with pytest.raises(
+        UserError, match=r"^alert_rules.csv row 22: unknown indicator 'rent_vs_guide_pct'"
+    ):
+        validate_alert_config(seeds)
 
 
 def test_unknown_comparator(seeds):

@@ -243,7 +243,7 @@ def test_alert_id_is_a_hash_of_rule_area_entity_grain_and_period(rows: list[dict
 
 
 def test_alert_ids_are_stable_across_rebuilds(harness: RuleHarness, rows: list[dict]) -> None:
-    harness.dbt("run", "--select", "fct_alerts")
+    harness.dbt("run", "--select", "int_alerts__judged", "fct_alerts")
 
     def ids(alerts: list[dict]) -> dict[tuple, str]:
         return {(r["rule_id"], r["entity_id"], r["period_start"]): r["alert_id"] for r in alerts}

@@ -59,6 +59,19 @@ def test_district_bar_and_alert_levels_in_signal_colours() -> None:
     assert scale["range"] == [charts.LEVEL_COLOURS["red"], charts.LEVEL_COLOURS["blue"]]
 
 
+def test_level_names_and_colours_are_read_from_the_alert_levels_seed(tmp_path: Path) -> None:
+    assert charts.LEVEL_ORDER == ["red", "orange", "yellow", "green", "light_blue", "blue"]
+    assert charts.LEVEL_COLOURS["red"] == "#d7191c"
+    assert charts.LEVEL_COLOURS["green"] == "#1a9850"  # no alert / healthy: shown, never alerts
+    assert charts.level_name("light_blue", "zh") == "浅蓝色"
+    assert charts.level_name("light_blue", "en") == "light blue"
+    seed = (charts.SEEDS_DIR / charts.LEVELS_FILE).read_text(encoding="utf-8")
+    (tmp_path / charts.LEVELS_FILE).write_text(seed.replace("#d7191c", "#ff0000"), "utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(charts, "SEEDS_DIR", tmp_path)
+        assert {r.get("level"): r.get("colour_hex") for r in charts._levels()}["red"] == "#ff0000"
+
+
 def _publish(home: Path, value: int) -> None:
     nxt = home / "analytics_next.duckdb"
     nxt.unlink(missing_ok=True)
@@ -100,3 +113,19 @@ def test_the_tile_map_places_every_district_of_the_gazetteer_once():
     codes = {d.code for d in gazetteer(DEFAULT_CITY).districts}
     assert set(tiles) == codes
     assert len(set(tiles.values())) == len(tiles)  # no two districts on one tile
+
+
+def test_band_labels_are_the_published_band_seeds_in_the_chosen_language(monkeypatch) -> None:
+    from app.dashboard import market
+
+    seeds = {
+        "reference.policy_size_bands": pl.DataFrame(
+            {"band_code": ["le90"], "band_label_zh": ["90㎡及以下"], "band_label_en": ["≤90㎡"]}
+        ),
+        "reference.policy_total_price_bands": pl.DataFrame(
+            {"band_code": ["lt100"], "band_label_zh": ["100万元以下"], "band_label_en": ["<1m"]}
+        ),
+    }
+    monkeypatch.setattr(market, "q", lambda sql: seeds[sql.rsplit(" ", 1)[-1]])
+    assert market.band_labels("zh") == {"le90": "90㎡及以下", "lt100": "100万元以下"}
+    assert market.band_labels("en") == {"le90": "≤90㎡", "lt100": "<1m"}

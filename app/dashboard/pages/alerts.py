@@ -16,7 +16,9 @@ LIST_LIMIT = 500
 
 def filters() -> tuple[str, list]:
     zh = lang()
-    levels = q("select level from reference.alert_levels order by sort_order")["level"].to_list()
+    levels = q("select level from reference.alert_levels where raises_alert order by sort_order")[
+        "level"
+    ].to_list()
     rules = q("select rule_id, name_zh, name_en from reference.alert_rules order by rule_id")
     rule_names = {r["rule_id"]: pick(r["name_zh"], r["name_en"], zh) for r in rules.to_dicts()}
     districts = q("select district_code, district_name from dim_geography order by sort_order")

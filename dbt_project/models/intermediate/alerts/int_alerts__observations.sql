@@ -2,8 +2,9 @@
     What the alert rules judge: one row per rule × entity (area, bank or parcel) × month, with the
     observed value, the bounds it is compared against (a bank's tier cap, a district's control
     band), the base the rule's thresholds refer to, and the sample behind the value. Every
-    indicator is read from a published mart; alert_rules picks indicators and levels, so a new
-    rule on an existing indicator needs no SQL.
+    indicator is read from the intermediate model behind a published mart (or an intermediate
+    model of its own) and registered in the alert_indicators seed; alert_rules picks indicators
+    and levels, so a new rule on an existing indicator needs no SQL.
 #}
 with
 
@@ -29,17 +30,17 @@ supply as (
             order by period_start
             rows between 11 preceding and current row
         ) as sold_units_12m
-    from {{ ref('fct_housing_supply') }}
+    from {{ ref('int_supply__housing_supply') }}
     where period_grain = 'month' and geo_level in ('city', 'urban', 'district')
 ),
 
 banks as (
-    select * from {{ ref('fct_bank_concentration') }}
+    select * from {{ ref('int_credit__bank_concentration') }}
     where period_grain = 'month'
 ),
 
 parcels as (
-    select * from {{ ref('fct_land_parcels') }}
+    select * from {{ ref('int_land__parcels') }}
     where status = '成交' and is_residential_use
 ),
 
@@ -48,7 +49,7 @@ price_indices as (
     select
         fct_price_indices.*,
         case market when 'new_home' then '新建商品住宅' when 'resale' then '二手住宅' end as target_market
-    from {{ ref('fct_price_indices') }} as fct_price_indices
+    from {{ ref('int_price_indices__typed') }} as fct_price_indices
     where market in ('new_home', 'resale') and is_headline and band = 'all'
         and period_grain = 'month' and geo_level in ('city', 'urban', 'district')
 ),
@@ -59,7 +60,7 @@ price_targets as (
         control_targets.target_min_pct,
         control_targets.target_max_pct
     from price_indices
-    left join {{ ref('dim_control_targets') }} as control_targets
+    left join {{ ref('int_reference__control_targets_current') }} as control_targets
         on control_targets.district_code = price_indices.geo_code
         and control_targets.market = price_indices.target_market
         and control_targets.target_year = extract(year from price_indices.period_start)
@@ -80,18 +81,18 @@ price_zscores as (
 ),
 
 rent_indices as (
-    select * from {{ ref('fct_price_indices') }}
+    select * from {{ ref('int_price_indices__typed') }}
     where market = 'rent' and is_headline and band = 'all'
         and period_grain = 'month' and geo_level in ('city', 'urban', 'district')
 ),
 
 rentals as (
-    select * from {{ ref('fct_rental_registrations') }}
+    select * from {{ ref('int_rental__registrations_by_area') }}
     where period_grain = 'month' and geo_level in ('city', 'urban', 'district')
 ),
 
 yields as (
-    select * from {{ ref('fct_rental_yields') }}
+    select * from {{ ref('int_rental__yields_by_area') }}
     where period_grain = 'year' and geo_level in ('city', 'urban', 'district')
 ),
 
@@ -102,7 +103,7 @@ price_to_income as (
         avg(price_to_income_small_ratio) over trailing_5y
             + stddev_samp(price_to_income_small_ratio) over trailing_5y as upper_band_ratio,
         count(price_to_income_small_ratio) over trailing_5y as history_years
-    from {{ ref('fct_price_to_income') }} as fct_price_to_income
+    from {{ ref('int_affordability__price_to_income') }} as fct_price_to_income
     where period_grain = 'year' and geo_level in ('city', 'urban', 'district')
     window trailing_5y as (
         partition by geo_level, geo_code order by period_start
@@ -111,7 +112,7 @@ price_to_income as (
 ),
 
 land_batches as (
-    select * from {{ ref('fct_land_market') }}
+    select * from {{ ref('int_land__market') }}
     where period_grain = 'month' and use_group = 'residential' and geo_level in ('city', 'urban', 'district')
 ),
 
@@ -167,7 +168,7 @@ volumes as (
             partition by geo_level, geo_code order by period_start
             rows between 12 preceding and 1 preceding
         ) as trailing_months
-    from {{ ref('fct_new_home_sales') }}
+    from {{ ref('int_new_home__sales') }}
     where period_grain = 'month' and band_type = 'all' and geo_level in ('city', 'urban', 'district')
 ),
 

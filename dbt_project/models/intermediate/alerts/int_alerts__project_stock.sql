@@ -24,12 +24,12 @@ params as (
 ),
 
 supply as (
-    select * from {{ ref('fct_housing_supply') }}
+    select * from {{ ref('int_supply__housing_supply') }}
     where period_grain = 'month' and geo_level = 'district'
 ),
 
 price_indices as (
-    select * from {{ ref('fct_price_indices') }}
+    select * from {{ ref('int_price_indices__typed') }}
     where market = 'new_home' and is_headline and band = 'all'
         and period_grain = 'month' and geo_level = 'district'
 ),

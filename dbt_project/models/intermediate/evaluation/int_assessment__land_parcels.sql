@@ -1,20 +1,19 @@
 {#
     Residential parcels sold (成交) judged against the land-price cap in force on their deal date:
-    the premium-rate cap is the land_premium_cap threshold of alert_thresholds (a district's own
-    row replacing the city-wide one), the same number the alert uses, so there is one cap to
-    change. Premium rates are compared as published, to 0.01 pp (a deal at exactly 1.15 × the
-    start price reads 15.00 although the 万元 amounts leave it a hair over or under).
+    the premium-rate cap is the alert threshold of int_assessment__premium_cap_thresholds (a
+    district's own row replacing the city-wide one), the same number the alert uses, so there is
+    one cap to change. Premium rates are compared as published, to 0.01 pp (a deal at exactly
+    1.15 × the start price reads 15.00 although the 万元 amounts leave it a hair over or under).
 #}
 with
 
 parcels as (
-    select * from {{ ref('fct_land_parcels') }}
+    select * from {{ ref('int_land__parcels') }}
     where status = '成交' and is_residential_use
 ),
 
 cap_rows as (
-    select * from {{ ref('alert_thresholds') }}
-    where rule_id = 'land_premium_cap'
+    select * from {{ ref('int_assessment__premium_cap_thresholds') }}
 ),
 
 caps as (

@@ -13,7 +13,7 @@ items as (
 ),
 
 targets as (
-    select * from {{ ref('fct_plan_progress') }}
+    select * from {{ ref('int_plan__progress') }}
 ),
 
 measures as (
@@ -22,18 +22,18 @@ measures as (
 
 years as (
     select distinct cast(extract(year from period_start) as integer) as assessment_year
-    from {{ ref('fct_price_indices') }}
+    from {{ ref('int_price_indices__typed') }}
     where market = 'new_home' and is_headline and band = 'all' and geo_level = 'city'
         and period_grain = 'month' and extract(month from period_start) = 12
 ),
 
 urban_years as (
     select cast(extract(year from period_start) as integer) as year, 'new_home_sold_area_sqm' as measure_code, area_sqm as measure_value
-    from {{ ref('fct_new_home_sales') }}
+    from {{ ref('int_new_home__sales') }}
     where period_grain = 'year' and geo_level = 'urban' and band_type = 'all'
     union all
     select cast(extract(year from period_start) as integer) as year, 'new_home_sold_units' as measure_code, cast(units as double) as measure_value
-    from {{ ref('fct_new_home_sales') }}
+    from {{ ref('int_new_home__sales') }}
     where period_grain = 'year' and geo_level = 'urban' and band_type = 'all'
 ),
 

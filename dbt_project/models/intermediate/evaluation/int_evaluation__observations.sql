@@ -1,9 +1,10 @@
 {#
     What the quarterly evaluation scores: one row per complete quarter × district × indicator in
-    force (evaluation_indicators), with the observed value read from a published mart, the
-    district's control band where the indicator is judged against it, and the sample behind the
-    value. Every district × quarter × indicator is present: a missing value stays a row with a
-    null observed_value, so the marts can show it rather than skip it.
+    force (evaluation_indicators), with the observed value read from the intermediate model
+    behind a published mart, the district's control band where the indicator is judged against
+    it, and the sample behind the value. Every district × quarter × indicator is present: a
+    missing value stays a row with a null observed_value, so the marts can show it rather than
+    skip it.
 #}
 with
 
@@ -12,38 +13,38 @@ indicators as (
 ),
 
 districts as (
-    select district_code, district_name from {{ ref('dim_geography') }}
+    select district_code, district_name from {{ ref('int_geography__districts') }}
 ),
 
 quarters as (
     -- complete quarters: the headline index publishes a quarter only when all its months exist
     select distinct period_start as period_quarter
-    from {{ ref('fct_price_indices') }}
+    from {{ ref('int_price_indices__typed') }}
     where market = 'new_home' and is_headline and band = 'all'
         and geo_level = 'city' and period_grain = 'quarter'
 ),
 
 price_indices as (
-    select * from {{ ref('fct_price_indices') }}
+    select * from {{ ref('int_price_indices__typed') }}
     where is_headline and band = 'all' and geo_level = 'district' and period_grain = 'quarter'
 ),
 
 control_targets as (
-    select * from {{ ref('dim_control_targets') }}
+    select * from {{ ref('int_reference__control_targets_current') }}
 ),
 
 supply as (
-    select * from {{ ref('fct_housing_supply') }}
+    select * from {{ ref('int_supply__housing_supply') }}
     where period_grain = 'quarter' and geo_level = 'district'
 ),
 
 sales as (
-    select * from {{ ref('fct_new_home_sales') }}
+    select * from {{ ref('int_new_home__sales') }}
     where period_grain = 'quarter' and geo_level = 'district' and band_type = 'all'
 ),
 
 land as (
-    select * from {{ ref('fct_land_market') }}
+    select * from {{ ref('int_land__market') }}
     where period_grain = 'quarter' and geo_level = 'district' and use_group = 'residential'
 ),
 
@@ -52,7 +53,7 @@ alerts as (
         {{ period_start('quarter', 'period_start') }} as period_quarter,
         district_code,
         count(*) as alerts
-    from {{ ref('fct_alerts') }}
+    from {{ ref('int_alerts__judged') }}
     where level in ('red', 'orange') and district_code is not null
     group by 1, 2
 ),

@@ -5,7 +5,7 @@
 with
 
 districts as (
-    select * from {{ ref('dim_geography') }}
+    select * from {{ ref('int_geography__districts') }}
 ),
 
 levels as (

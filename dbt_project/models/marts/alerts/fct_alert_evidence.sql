@@ -4,13 +4,18 @@
     bank, parcel, project or buyer, with the mart that holds it), plus the contracts behind
     project and buyer alerts (the contracts above or below the filed price, the resales held
     under the limit, the purchases in the 6-month window), the failed parcels of a failed-auction
-    batch and the permits of a withheld-supply project.
+    batch and the permits of a withheld-supply project. Which items an alert gets is its
+    indicator's evidence in alert_indicators, never a rule id here.
 #}
 
 with
 
 alerts as (
-    select * from {{ ref('fct_alerts') }}
+    -- each alert with the evidence its indicator lists (alert_indicators.evidence)
+    select judged.*, indicators.evidence
+    from {{ ref('int_alerts__judged') }} as judged
+    inner join {{ ref('alert_indicators') }} as indicators
+        on indicators.indicator = judged.indicator
 ),
 
 rules as (
@@ -27,7 +32,7 @@ purchases as (
 ),
 
 parcels as (
-    select * from {{ ref('fct_land_parcels') }}
+    select * from {{ ref('int_land__parcels') }}
 ),
 
 project_stock as (
@@ -75,7 +80,7 @@ filed_price_contracts as (
     inner join contracts
         on contracts.project_id = alerts.entity_id
         and contracts.sign_month = alerts.period_start
-    where alerts.rule_family in ('filed_price_above', 'filed_price_discount')
+    where alerts.evidence = 'filed_price_contracts'
         and {{ meets_threshold(
             '100.0 * contracts.unit_price_yuan_per_sqm / contracts.filed_price_yuan_per_sqm',
             'alerts.comparator', 'alerts.effective_threshold') }}
@@ -102,7 +107,7 @@ flip_contracts as (
     inner join purchases
         on purchases.seller_key = alerts.entity_id
         and purchases.sign_month = alerts.period_start
-    where alerts.rule_id = 'speculation_flip'
+    where alerts.evidence = 'flip_resales'
         and purchases.holding_months < alerts.effective_threshold
 ),
 
@@ -129,7 +134,7 @@ window_purchases as (
         and purchases.sign_date <= {{ dbt.last_day('alerts.period_start', 'month') }}
         and purchases.sign_date
             >= {{ dbt.dateadd('month', -6, dbt.last_day('alerts.period_start', 'month')) }}
-    where alerts.rule_id = 'speculation_multi_purchase'
+    where alerts.evidence = 'window_purchases'
 ),
 
 failed_parcels as (
@@ -154,7 +159,7 @@ failed_parcels as (
         and parcels.status = '流拍'
         and parcels.is_residential_use
         and (alerts.geo_level = 'city' or parcels.district_code = alerts.district_code)
-    where alerts.rule_family = 'land_failed_auctions'
+    where alerts.evidence = 'failed_parcels'
 ),
 
 withheld_projects as (
@@ -177,7 +182,7 @@ withheld_projects as (
     inner join project_stock
         on project_stock.project_id = alerts.entity_id
         and project_stock.period_start = alerts.period_start
-    where alerts.rule_family = 'withheld_supply'
+    where alerts.evidence = 'withheld_projects'
 ),
 
 evidence as (

@@ -1,20 +1,6 @@
 {#
-    The price-index control targets (房价指数调控目标) as the bureau issued them: the current
-    version of each district × year × market band, with its source and validity date.
+    Published as int_reference__control_targets_current computes it: one row per district × year ×
+    market. The logic lives in the intermediate model so that intermediate models and other marts
+    read it there, never a published mart.
 #}
-with
-
-targets as (
-    {{ latest_version(ref('stg_reference__control_targets'), ['district_code', 'year', 'market']) }}
-)
-
-select
-    district_code,
-    district_name,
-    cast(year as integer) as target_year,
-    market,
-    target_min_pct,
-    target_max_pct,
-    doc_source,
-    valid_from
-from targets
+select * from {{ ref('int_reference__control_targets_current') }}

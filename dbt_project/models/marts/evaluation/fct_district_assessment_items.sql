@@ -20,13 +20,13 @@ items as (
 ),
 
 districts as (
-    select district_code, district_name from {{ ref('dim_geography') }}
+    select district_code, district_name from {{ ref('int_geography__districts') }}
 ),
 
 years as (
     -- complete years: the headline index has their December
     select distinct cast(extract(year from period_start) as integer) as assessment_year
-    from {{ ref('fct_price_indices') }}
+    from {{ ref('int_price_indices__typed') }}
     where market = 'new_home' and is_headline and band = 'all' and geo_level = 'city'
         and period_grain = 'month' and extract(month from period_start) = 12
 ),
@@ -48,7 +48,7 @@ december_indices as (
         geo_code as district_code,
         cast(extract(year from period_start) as integer) as assessment_year,
         yoy_index_3m - 100 as yoy_pct
-    from {{ ref('fct_price_indices') }}
+    from {{ ref('int_price_indices__typed') }}
     where market in ('new_home', 'resale') and is_headline and band = 'all'
         and geo_level = 'district' and period_grain = 'month' and extract(month from period_start) = 12
 ),
@@ -68,7 +68,7 @@ index_items as (
         on december_indices.item_code = district_items.item_code
         and december_indices.district_code = district_items.district_code
         and december_indices.assessment_year = district_items.assessment_year
-    left join {{ ref('dim_control_targets') }} as control_targets
+    left join {{ ref('int_reference__control_targets_current') }} as control_targets
         on control_targets.district_code = district_items.district_code
         and control_targets.target_year = district_items.assessment_year
         and control_targets.market = case district_items.item_code
@@ -137,9 +137,8 @@ cap_years as (
     -- years in which a premium cap was in force on some day
     select distinct years.assessment_year
     from years
-    inner join {{ ref('alert_thresholds') }} as cap_rows
-        on cap_rows.rule_id = 'land_premium_cap'
-        and cap_rows.valid_from <= cast(concat(cast(years.assessment_year as string), '-12-31') as date)
+    inner join {{ ref('int_assessment__premium_cap_thresholds') }} as cap_rows
+        on cap_rows.valid_from <= cast(concat(cast(years.assessment_year as string), '-12-31') as date)
         and (cap_rows.valid_to is null or cap_rows.valid_to >= cast(concat(cast(years.assessment_year as string), '-01-01') as date))
 ),
 
@@ -252,7 +251,7 @@ supply_rows as (
         1 as evidence_key_count,
         concat(district_items.district_code, ':', cast(district_items.assessment_year as string), '-12') as evidence_keys
     from district_items
-    left join {{ ref('fct_housing_supply') }} as supply
+    left join {{ ref('int_supply__housing_supply') }} as supply
         on supply.period_grain = 'year' and supply.geo_level = 'district'
         and supply.geo_code = district_items.district_code
         and cast(extract(year from supply.period_start) as integer) = district_items.assessment_year

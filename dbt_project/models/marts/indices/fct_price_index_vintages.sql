@@ -14,7 +14,7 @@
 with
 
 indices as (
-    select * from {{ ref('fct_price_indices') }}
+    select * from {{ ref('int_price_indices__typed') }}
     where period_grain = 'month'
 ),
 

@@ -11,7 +11,7 @@ sales as (
 ),
 
 new_home as (
-    select * from {{ ref('fct_new_home_sales') }}
+    select * from {{ ref('int_new_home__sales') }}
     where band_type = 'all'
 ),
 

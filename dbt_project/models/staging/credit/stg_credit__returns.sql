@@ -22,10 +22,7 @@ renamed as (
         cast(pf_withdrawals_yuan as double) as pf_withdrawals_yuan,
         cast(pf_loans_yuan as double) as pf_loans_yuan,
         city_code,
-        cast(_row as bigint) as source_row,
-        _record_hash as record_hash,
-        _batch_id as batch_id,
-        cast(_loaded_at as timestamp) as loaded_at
+        {{ lineage_columns() }}
     from source
 )
 

@@ -22,10 +22,7 @@ renamed as (
         cast(filed_avg_price_yuan_per_sqm as double) as filed_avg_price_yuan_per_sqm,
         city_code,
         cast(period_month as date) as period_month,
-        cast(_row as bigint) as source_row,
-        _record_hash as record_hash,
-        _batch_id as batch_id,
-        cast(_loaded_at as timestamp) as loaded_at
+        {{ lineage_columns() }}
     from source
 )
 

@@ -11,10 +11,7 @@ renamed as (
         cast(bank_tier as bigint) as bank_tier,
         bank_category,
         city_code,
-        cast(_row as bigint) as source_row,
-        _record_hash as record_hash,
-        _batch_id as batch_id,
-        cast(_loaded_at as timestamp) as loaded_at
+        {{ lineage_columns() }}
     from source
 )
 

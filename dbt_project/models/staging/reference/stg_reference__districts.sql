@@ -14,10 +14,7 @@ renamed as (
         cast(valid_to as date) as valid_to,
         note,
         city_code,
-        cast(_row as bigint) as source_row,
-        _record_hash as record_hash,
-        _batch_id as batch_id,
-        cast(_loaded_at as timestamp) as loaded_at
+        {{ lineage_columns() }}
     from source
 )
 

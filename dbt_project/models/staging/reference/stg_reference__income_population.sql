@@ -14,10 +14,7 @@ renamed as (
         cast(household_size as double) as household_size,
         doc_source,
         city_code,
-        cast(_row as bigint) as source_row,
-        _record_hash as record_hash,
-        _batch_id as batch_id,
-        cast(_loaded_at as timestamp) as loaded_at
+        {{ lineage_columns() }}
     from source
 )
 

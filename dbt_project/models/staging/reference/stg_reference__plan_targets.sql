@@ -16,10 +16,7 @@ renamed as (
         cast(cumulative as boolean) as cumulative,
         doc_source,
         city_code,
-        cast(_row as bigint) as source_row,
-        _record_hash as record_hash,
-        _batch_id as batch_id,
-        cast(_loaded_at as timestamp) as loaded_at
+        {{ lineage_columns() }}
     from source
 )
 

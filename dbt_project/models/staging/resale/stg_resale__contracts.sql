@@ -35,10 +35,7 @@ renamed as (
         cast(latitude as double) as latitude,
         city_code,
         cast(period_month as date) as period_month,
-        cast(_row as bigint) as source_row,
-        _record_hash as record_hash,
-        _batch_id as batch_id,
-        cast(_loaded_at as timestamp) as loaded_at
+        {{ lineage_columns() }}
     from source
 )
 
