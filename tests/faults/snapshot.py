@@ -8,7 +8,7 @@ import math
 
 import duckdb
 
-from housewatch.settings import Paths
+from core.settings import Paths
 
 RUN_COLUMNS = {"vintage", "first_vintage", "latest_vintage", "vintage_loaded_at", "last_loaded_at"}
 # the ledger of load attempts: a killed load is one more (failed) attempt, by design

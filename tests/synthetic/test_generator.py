@@ -14,8 +14,8 @@ import polars as pl
 import pytest
 import yaml
 
-from ingest.synthetic import generate
-from ingest.synthetic.geo import load_geography
+from synthetic import generate
+from synthetic.geo import load_geography
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "ingest" / "contracts"
 SOURCES = ("new_home", "resale", "presale", "land", "rental", "credit")

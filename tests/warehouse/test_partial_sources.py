@@ -17,11 +17,11 @@ import pytest
 from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
-from app import warehouse
-from housewatch.pipeline.build import build
-from housewatch.settings import paths as home_paths
-from ingest.load import load
-from ingest.synthetic import generate
+from core.settings import paths as home_paths
+from pipeline.build import build
+from pipeline.load import load
+from serving import warehouse
+from synthetic import generate
 
 SOURCES = ("new_home", "resale", "rental", "presale", "land", "credit")
 CASES = {f"without_{s}": tuple(x for x in SOURCES if x != s) for s in SOURCES} | {
@@ -127,7 +127,7 @@ def test_figures_that_do_not_need_the_missing_source_are_unchanged(built):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_every_page_renders_and_the_brief_writes(built, case, monkeypatch, tmp_path):
-    from housewatch.cli_outputs import write_brief_files
+    from housewatch.steps import write_brief_files
 
     monkeypatch.setenv("HOUSEWATCH_HOME", str(built[case]))
     warehouse.clear_cache()

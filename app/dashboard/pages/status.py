@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import warehouse
 from app.dashboard.widgets import lang, q, require_warehouse, tr
+from serving import warehouse
 
 
 def render() -> None:
