@@ -118,7 +118,7 @@ class BriefData:
     land_parcels: list[Row] = field(default_factory=list)
     credit: Row = field(default_factory=dict)
     banks: list[Row] = field(default_factory=list)
-    near_cap: float | None = None  # 接近上限: % of a cap (policy_bank_near_cap)
+    near_cap: float | None = None  # 接近上限: % of a cap (fct_bank_concentration)
     control: list[Row] = field(default_factory=list)
     alerts: list[Row] = field(default_factory=list)
     alert_counts: dict[str, int] = field(default_factory=dict)
@@ -315,8 +315,8 @@ def load_brief(con: duckdb.DuckDBPyConnection, period: Period) -> BriefData:
     )
     d.near_cap = one(
         con,
-        "select near_cap_used_pct from reference.policy_bank_near_cap where valid_from <= $last "
-        "and (valid_to is null or valid_to >= $last) order by valid_from desc limit 1",
+        "select max(near_cap_used_pct) as near_cap_used_pct from fct_bank_concentration"
+        " where period_start = $last",
         {"last": period.last_month},
     ).get("near_cap_used_pct")
     d.control = rows(

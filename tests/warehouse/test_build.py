@@ -250,7 +250,12 @@ def test_worst_alert_level_of_a_district_month_from_its_alerts(built):
 
 
 def test_near_cap_is_the_larger_cap_share_at_or_above_the_policy_threshold(built):
-    [(threshold,)] = _query(built, "select near_cap_used_pct from reference.policy_bank_near_cap")
+    # the bank_concentration rules' first alert level (yellow at 95% of a cap; red above 100%)
+    [(threshold,)] = _query(
+        built,
+        "select min(threshold) from reference.alert_thresholds where rule_id in"
+        " ('bank_re_loan_concentration', 'bank_personal_housing_concentration')",
+    )
     assert threshold == 95.0
     rows = _query(
         built,
