@@ -157,6 +157,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data_checks": ("数据检验提示（已照常发布）", "Data checks that found rows (published anyway)"),
     "quarantine": ("隔离记录", "Quarantine"),
     "last_build": ("最近构建与发布", "Last build and publish"),
+    "status_as_of_build": (
+        "以下为最近一次构建时的数据状态；此后载入的文件在下次构建后显示",
+        "As of the last build; files loaded since then appear after the next build",
+    ),
+    "no_batches": ("尚无载入批次", "No file loaded yet"),
     "source": ("数据源", "Source"),
 }
 

@@ -1,4 +1,4 @@
-"""The query worker behind serving/sqlguard.run: `python -m serving.sqlworker`, one request as JSON on
+"""The query worker behind sqlguard.run: `python -m serving.sqlworker`, one request as JSON on
 stdin, the result as an Arrow IPC stream on stdout, then its status as one JSON line on stderr.
 
 A process of its own because DuckDB's memory_limit does not cover the strings one vector builds

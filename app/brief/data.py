@@ -1,9 +1,10 @@
 """What a brief reads from the published warehouse (analytics.duckdb, read-only).
 
 Every number in a brief is a column of a mart for the brief's period_grain and period_start:
-this module selects, it does not compute metrics (STYLE.md: metrics live in marts). The one
-exception is the NBS-style 1–N月平均 index (上年同期=100), a ratio of two averages of published
-index levels. Areas: the headline is 市区 (the plan's scope); tables list the districts.
+this module selects, it does not compute metrics (STYLE.md: metrics live in marts), not even the
+NBS-style 1–N月平均 index (fct_price_index_ytd) or which banks are near a concentration cap
+(fct_bank_concentration.is_near_cap). Areas: the headline is 市区 (the plan's scope); tables list
+the districts.
 """
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ class BriefData:
     land_parcels: list[Row] = field(default_factory=list)
     credit: Row = field(default_factory=dict)
     banks: list[Row] = field(default_factory=list)
+    near_cap: float | None = None  # 接近上限: % of a cap (fct_bank_concentration)
     control: list[Row] = field(default_factory=list)
     alerts: list[Row] = field(default_factory=list)
     alert_counts: dict[str, int] = field(default_factory=dict)
@@ -158,33 +160,16 @@ def _districts(
 
 
 def _index(con: duckdb.DuckDBPyConnection, period: Period, market: str) -> Row:
-    """Headline index of 市区 for the period, with the 1–N月平均 (上年同期=100) for months."""
-    row = one(
+    """Headline index of 市区 for the period, with its 1–N月平均 (上年同期=100) from
+    fct_price_index_ytd (ytd_index, ytd_months)."""
+    return one(
         con,
-        "select * from fct_price_indices where is_headline and market = $market "
-        "and geo_code = $geo and band = 'all' and period_grain = $grain and period_start = $start",
+        "select i.*, y.ytd_index, y.ytd_months from fct_price_indices i "
+        "left join fct_price_index_ytd y using (market, method, band, geo_code, period_grain, "
+        "period_start) where i.is_headline and i.market = $market and i.geo_code = $geo "
+        "and i.band = 'all' and i.period_grain = $grain and i.period_start = $start",
         _p(period, market=market, geo=URBAN),
     )
-    if not row:
-        return row
-    year_start = dt.date(period.start.year, 1, 1)
-    ytd = one(
-        con,
-        "select avg(index_value) filter (where period_start >= $y0 and period_start <= $last) "
-        "/ nullif(avg(index_value) filter (where period_start >= $py0 and period_start <= $plast)"
-        ", 0) * 100 as ytd_index, count(*) filter (where period_start >= $py0 "
-        "and period_start <= $plast) as prior_months "
-        "from fct_price_indices where is_headline and market = $market and geo_code = $geo "
-        "and band = 'all' and period_grain = 'month'",
-        {
-            "market": market, "geo": URBAN, "y0": year_start, "last": period.last_month,
-            "py0": add_months(year_start, -12), "plast": add_months(period.last_month, -12),
-        },
-    )  # fmt: skip
-    months_in = period.last_month.month
-    row["ytd_index"] = ytd["ytd_index"] if ytd.get("prior_months") == months_in else None
-    row["ytd_months"] = months_in
-    return row
 
 
 def _alerts(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
@@ -325,10 +310,15 @@ def load_brief(con: duckdb.DuckDBPyConnection, period: Period) -> BriefData:
     d.banks = rows(
         con,
         "select * from fct_bank_concentration where period_start = $last and "
-        "(is_above_cap or greatest(re_loan_cap_used_pct, personal_housing_cap_used_pct) >= 95) "
-        "order by greatest(re_loan_cap_used_pct, personal_housing_cap_used_pct) desc",
+        "(is_above_cap or is_near_cap) order by cap_used_max_pct desc",
         {"last": period.last_month},
     )
+    d.near_cap = one(
+        con,
+        "select max(near_cap_used_pct) as near_cap_used_pct from fct_bank_concentration"
+        " where period_start = $last",
+        {"last": period.last_month},
+    ).get("near_cap_used_pct")
     d.control = rows(
         con,
         "select t.district_code, t.district_name, t.market, t.target_min_pct, t.target_max_pct,"

@@ -145,6 +145,7 @@ def _filters() -> dict[str, Any]:
         "num1": lambda v: fmt.index_value(v),
         "num2": lambda v: fmt.index_value(v, 2),
         "pts": lambda v: fmt.MISSING if v is None else f"{v:+.2f}",
+        "plain": lambda v: fmt.MISSING if v is None else f"{v:g}",  # a policy number: 95, 97.5
     }  # fmt: skip
 
 

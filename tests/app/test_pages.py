@@ -81,6 +81,57 @@ def test_overview_headlines_are_the_warehouse_figures(home) -> None:
     assert red >= 0
 
 
+def test_overview_lights_are_each_districts_worst_level_from_the_mart(home) -> None:
+    from app import charts
+
+    at = open_page()
+    con = duckdb.connect(str(home.analytics_db), read_only=True)
+    try:
+        month = con.sql(
+            "select max(period_start) from fct_new_home_sales where period_grain = 'month'"
+        ).fetchall()[0][0]
+        expected = con.sql(
+            "select district_name, worst_level, alert_count from fct_district_alert_status "
+            "where period_start = ? order by district_sort_order",
+            params=[month],
+        ).fetchall()
+    finally:
+        con.close()
+    lights = at.dataframe[0].value
+    shown = list(zip(lights["区县"], lights["等级"], lights["预警"], strict=True))
+    assert shown == [
+        (name, f"● {charts.level_name(level or 'green')}", n) for name, level, n in expected
+    ]
+    assert any(level for _, level, _ in expected), "the latest month has a district alert"
+
+
+def test_status_page_shows_the_published_ledger_only(home) -> None:
+    import ast
+
+    source = Path(MAIN).parent / "pages" / "status.py"
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    # the published warehouse only: no settings/paths, ledger, landing or pipeline status
+    assert {m.split(".")[0] for m in imported if m} == {"__future__", "streamlit", "app", "serving"}
+    at = open_page("status")
+    (batches, loaded, sources) = one(
+        "select count(*), count(*) filter (where status = 'loaded'), "
+        "(select count(*) from fct_source_loads) from fct_load_batches",
+        home,
+    )
+    frames = {tuple(d.value.columns): d.value for d in at.dataframe}
+    ledger = next(f for cols, f in frames.items() if "status" in cols and "rows_read" in cols)
+    assert len(ledger) == batches and (ledger["status"] == "loaded").sum() == loaded
+    freshness = next(f for cols, f in frames.items() if "last_loaded_at" in cols)
+    assert len(freshness) == sources > 0
+    root = str(home.home.parent)  # the sample files and HOUSEWATCH_HOME live under it
+    assert not any(root in str(v) for f in frames.values() for v in f.values.ravel())
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders(home, page: str) -> None:
     at = open_page(page)

@@ -192,3 +192,24 @@ def test_markdown_carries_the_same_headline(monthly, event_month):
     assert md.startswith("# 南通市房地产市场月度分析")
     for key in ("nh_units", "nh_price", "rs_units", "mos_12m"):
         assert f"| {page.figures[key]} |" in md
+
+
+def test_credit_section_lists_the_banks_at_95_percent_of_a_cap_or_above(
+    monthly, brief_home, event_month
+):
+    _, page, _ = monthly
+    _, home = brief_home
+    banks = query(
+        home,
+        "select institution_name, is_above_cap from fct_bank_concentration "
+        "where period_start = $m and (is_above_cap or "
+        "greatest(re_loan_cap_used_pct, personal_housing_cap_used_pct) >= 95)",
+        {"m": dt.date.fromisoformat(event_month + "-01")},
+    )
+    credit = page.sections["credit"]
+    for bank in banks:
+        assert bank["institution_name"] in credit
+    if not banks:
+        assert "各银行集中度均低于上限的95%。" in credit
+    elif not all(b["is_above_cap"] for b in banks):
+        assert "接近上限（≥95%）" in credit

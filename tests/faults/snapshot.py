@@ -1,5 +1,6 @@
 """Published figures as comparable values: every table of analytics.duckdb, rows sorted, with
-the columns that name a particular run (vintage batch ids, load times) left out."""
+the columns that name a particular run (vintage batch ids, load times) and the ledger of load
+attempts left out."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import duckdb
 
 from core.settings import Paths
 
-RUN_COLUMNS = {"vintage", "first_vintage", "latest_vintage", "vintage_loaded_at"}
+RUN_COLUMNS = {"vintage", "first_vintage", "latest_vintage", "vintage_loaded_at", "last_loaded_at"}
+# the ledger of load attempts: a killed load is one more (failed) attempt, by design
+RUN_TABLES = {"main.fct_load_batches"}
 Snapshot = dict[str, list[tuple]]
 
 
@@ -22,6 +25,8 @@ def snapshot(home: Paths) -> Snapshot:
         ).fetchall()
         out: Snapshot = {}
         for schema, table in tables:
+            if f"{schema}.{table}" in RUN_TABLES:
+                continue
             columns = [
                 c
                 for (c,) in con.sql(

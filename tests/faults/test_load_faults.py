@@ -20,6 +20,19 @@ def _status(home) -> dict:
     return json.loads(ok(cli(home, "status", "--json")).stdout)
 
 
+def _published_attempts(home, file_name: str) -> list[tuple[str, int]]:
+    """The attempts at a file as the warehouse publishes them (fct_load_batches)."""
+    con = duckdb.connect(str(home.analytics_db), read_only=True)
+    try:
+        return con.sql(
+            "select status, rows_loaded from fct_load_batches where file_name = ?"
+            " order by batch_id",
+            params=[file_name],
+        ).fetchall()
+    finally:
+        con.close()
+
+
 def test_kill_at_every_load_stage_then_status_build_and_load_again(fault_world, tmp_path):
     home = fault_world.copy(tmp_path / "home")
     base_batches = len(Ledger(home.ledger).batches())
@@ -42,6 +55,8 @@ def test_kill_at_every_load_stage_then_status_build_and_load_again(fault_world, 
         ok(cli(home, "build"))
         expected = fault_world.after if committed else fault_world.before
         assert differences(snapshot(home), expected) == [], stage
+        published = _published_attempts(home, fault_world.late.name)
+        assert published == [(b["status"], b["loaded"]) for b in late], stage
         leftovers = [p.name for p in (home.landing / "new_home").iterdir()]
         committed_ids = {b.batch_id for b in Ledger(home.ledger).batches() if b.status == "loaded"}
         assert {p.removeprefix("batch_id=") for p in leftovers} <= committed_ids | {"empty"}

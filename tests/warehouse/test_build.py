@@ -184,3 +184,119 @@ def test_committed_data_dictionary_is_the_generated_one(built):
     committed = Path(__file__).resolve().parents[2] / "docs" / "DATA_DICTIONARY.md"
     assert (built.reports / "data_dictionary.md").read_text(encoding="utf-8") == generated
     assert committed.read_text(encoding="utf-8") == generated, "run `make docs` after a build"
+
+
+def test_ytd_index_is_this_years_mean_over_the_same_months_a_year_before(built):
+    levels = dict(
+        _query(
+            built,
+            "select period_start, index_value from fct_price_indices where is_headline"
+            " and market = 'new_home' and geo_code = '320600U' and band = 'all'"
+            " and period_grain = 'month'",
+        )
+    )
+    ytd = {
+        (grain, start): (months, value)
+        for grain, start, months, value in _query(
+            built,
+            "select period_grain, period_start, ytd_months, ytd_index from fct_price_index_ytd"
+            " where is_headline and market = 'new_home' and geo_code = '320600U'"
+            " and band = 'all'",
+        )
+    }
+    jan20, jan21 = levels[dt.date(2020, 1, 1)], levels[dt.date(2021, 1, 1)]
+    assert ytd[("month", dt.date(2021, 1, 1))] == (1, pytest.approx(100 * jan21 / jan20))
+    march = [levels[dt.date(y, m, 1)] for y in (2021, 2020) for m in (1, 2, 3)]
+    by_hand = 100 * (sum(march[:3]) / 3) / (sum(march[3:]) / 3)
+    assert ytd[("month", dt.date(2021, 3, 1))] == (3, pytest.approx(by_hand))
+    assert ytd[("quarter", dt.date(2021, 1, 1))] == (3, pytest.approx(by_hand))  # reads March
+    assert ytd[("month", dt.date(2020, 6, 1))] == (6, None)  # no 2019 in the sample
+
+
+def test_worst_alert_level_of_a_district_month_from_its_alerts(built):
+    levels = {
+        level: (severity, order)
+        for level, severity, order in _query(
+            built, "select level, severity, sort_order from reference.alert_levels"
+        )
+    }
+    alerts: dict[tuple, list[str]] = {}
+    for month, district, level in _query(
+        built,
+        "select period_start, district_code, level from fct_alerts where period_grain = 'month'"
+        " and district_code in (select district_code from dim_geography)",
+    ):
+        alerts.setdefault((month, district), []).append(level)
+    status = {
+        (month, district): (level, n)
+        for month, district, level, n in _query(
+            built,
+            "select period_start, district_code, worst_level, alert_count"
+            " from fct_district_alert_status",
+        )
+    }
+    assert alerts, "the sample raises district alerts"
+    for key, raised in alerts.items():
+        worst = max(raised, key=lambda lv: (levels[lv][0], -levels[lv][1]))
+        assert status[key] == (worst, len(raised)), key
+    quiet = [v for k, v in status.items() if k not in alerts]
+    assert quiet and set(quiet) == {(None, 0)}
+    [(districts, months)] = _query(
+        built,
+        "select (select count(*) from dim_geography),"
+        " (select count(distinct period_start) from fct_data_quality)",
+    )
+    assert len(status) == districts * months  # every district × month, quiet ones included
+
+
+def test_near_cap_is_the_larger_cap_share_at_or_above_the_policy_threshold(built):
+    # the bank_concentration rules' first alert level (yellow at 95% of a cap; red above 100%)
+    [(threshold,)] = _query(
+        built,
+        "select min(threshold) from reference.alert_thresholds where rule_id in"
+        " ('bank_re_loan_concentration', 'bank_personal_housing_concentration')",
+    )
+    assert threshold == 95.0
+    rows = _query(
+        built,
+        "select period_start, re_loan_cap_used_pct, personal_housing_cap_used_pct,"
+        " cap_used_max_pct, is_near_cap, is_above_cap from fct_bank_concentration",
+    )
+    assert any(near for *_, near, _ in rows)
+    for month, re_used, ph_used, used_max, near, above in rows:
+        shares = [s for s in (re_used, ph_used) if s is not None]
+        assert used_max == (max(shares) if shares else None)
+        assert near == (bool(shares) and max(shares) >= threshold), month
+        assert near or not above
+
+
+def test_load_ledger_is_published_without_paths(built):
+    from pipeline.status import status
+
+    info = status(built)
+    batches = _query(
+        built,
+        "select batch_id, data_source, file_name, status, rows_read, rows_loaded,"
+        " rows_quarantined, rows_duplicate, coalesce(message, '') from fct_load_batches"
+        " order by batch_id",
+    )
+    assert [b[:8] for b in batches] == [
+        (b["batch_id"], b["source"], b["file_name"], b["status"], b["read"], b["loaded"],
+         b["quarantined"], b["duplicates"])
+        for b in info["batches"]
+    ]  # fmt: skip
+    assert not any(str(built.home.parent) in text for b in batches for text in b[2::6])
+    totals = _query(
+        built,
+        "select data_source, files, rows_read, rows_loaded, rows_quarantined, rows_duplicate,"
+        " strftime(first_month, '%Y-%m'), strftime(last_month, '%Y-%m'), quarantine_share_pct"
+        " from fct_source_loads order by data_source",
+    )
+    expected = [
+        (source, t["files"], t["read"], t["loaded"], t["quarantined"], t["duplicates"],
+         t.get("first_month"), t.get("last_month"))
+        for source, t in info["totals"].items()
+    ]  # fmt: skip
+    assert [t[:8] for t in totals] == expected
+    for (*_, share), (_, t) in zip(totals, info["totals"].items(), strict=True):
+        assert round(share / 100, 4) == t["quarantine_share"]

@@ -98,15 +98,12 @@ def districts(month) -> pl.DataFrame:
             select geo_code, months_of_supply_12m_months from fct_housing_supply
             where period_grain = 'month' and geo_level = 'district' and period_start = $m
         ), worst as (
-            select district_code, arg_max(a.level, a.severity * 10 - l.sort_order) as level,
-                   count(*) as alerts
-            from fct_alerts a join reference.alert_levels l using (level)
-            where a.period_grain = 'month' and a.period_start = $m and district_code is not null
-            group by district_code
+            select district_code, worst_level, alert_count from fct_district_alert_status
+            where period_start = $m
         )
         select g.district_code, g.district_name, s.units, s.avg_price_yuan_per_sqm,
                i.yoy_index, m.months_of_supply_12m_months,
-               coalesce(w.level, 'green') as level, coalesce(w.alerts, 0) as alerts
+               coalesce(w.worst_level, 'green') as level, coalesce(w.alert_count, 0) as alerts
         from dim_geography g
         left join sales s on s.geo_code = g.district_code
         left join idx i on i.geo_code = g.district_code

@@ -1,45 +1,26 @@
-"""数据状态 Data status: the batch ledger, freshness per source, quarantine, last build/publish."""
+"""数据状态 Data status: freshness per source, data gaps and checks, quarantine, the batch ledger.
+
+Everything comes from the published warehouse as of the last build (fct_source_loads,
+fct_load_batches, fct_data_quality, fct_data_tests): files loaded since then appear after the
+next build. The pipeline's own files (ledger, landing, build database, lock) are not read here;
+`housewatch status` reports those.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-
-import polars as pl
 import streamlit as st
 
 from app.dashboard.widgets import lang, q, require_warehouse, tr
-from core.settings import paths
-from pipeline.status import status
 from serving import warehouse
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _status(home: str, ledger_mtime: float, version: tuple) -> dict:
-    """Cached on the ledger's mtime and the published version: both change when data moves."""
-    del ledger_mtime, version
-    return status(paths(home))
-
-
-def _mtime(path: os.PathLike) -> str:
-    try:
-        return dt.datetime.fromtimestamp(os.stat(path).st_mtime).isoformat(timespec="seconds")
-    except FileNotFoundError:
-        return "—"
 
 
 def render() -> None:
     st.title(tr("page_status"))
     if not require_warehouse():
         return
-    p = paths()
-    ledger_mtime = p.ledger.stat().st_mtime if p.ledger.exists() else 0.0
-    info = _status(str(p.home), ledger_mtime, warehouse.version())
+    st.caption(tr("status_as_of_build"))
     st.subheader(tr("last_build"))
-    c = st.columns(3)
-    c[0].metric("build.duckdb", _mtime(p.build_db))
-    c[1].metric(tr("published_at"), _mtime(p.analytics_db))
-    c[2].metric("tables", (info.get("last_build") or {}).get("tables", "—"))
+    st.metric(tr("published_at"), warehouse.published_at().isoformat(timespec="seconds"))
     st.subheader(tr("data_gaps"))
     gaps = q(
         "select data_source_name_zh, gap_message_zh, gap_message_en from fct_data_quality "
@@ -59,19 +40,26 @@ def render() -> None:
         st.subheader(tr("data_checks"))
         st.dataframe(checks, hide_index=True, width="stretch")
     st.subheader(tr("freshness"))
-    totals = pl.DataFrame(
-        [{"source": k, **{f: v.get(f) for f in ("files", "read", "loaded", "quarantined",
-                                              "duplicates", "first_month", "last_month",
-                                              "quarantine_share")}}
-         for k, v in info["totals"].items()]
-    )  # fmt: skip
-    st.dataframe(totals, hide_index=True, width="stretch")
+    st.dataframe(
+        q(
+            "select data_source, files, rows_read, rows_loaded, rows_quarantined, rows_duplicate,"
+            " first_month, last_month, quarantine_share_pct, last_loaded_at from fct_source_loads"
+            " order by data_source"
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "first_month": st.column_config.DateColumn(format="YYYY-MM"),
+            "last_month": st.column_config.DateColumn(format="YYYY-MM"),
+            "quarantine_share_pct": st.column_config.NumberColumn(format="%.2f%%"),
+        },
+    )
     st.subheader(tr("quarantine"))
-    batches = pl.DataFrame(info["batches"], infer_schema_length=None)
-    if batches.height:
-        quarantined = batches.filter(pl.col("quarantined") > 0).select(
-            "batch_id", "source", "file_name", "quarantined", "reasons"
-        )
+    quarantined = q(
+        "select batch_id, data_source, file_name, rows_quarantined, quarantine_reasons_json "
+        "from fct_load_batches where rows_quarantined > 0 order by batch_id"
+    )
+    if quarantined.height:
         st.dataframe(quarantined, hide_index=True, width="stretch")
     quality = q(
         "select period_start, data_source, data_source_name_zh, records_landed, "
@@ -80,12 +68,15 @@ def render() -> None:
     )
     st.dataframe(quality, hide_index=True, width="stretch")
     st.subheader(tr("ledger"))
+    batches = q(
+        "select batch_id, data_source, file_name, status, rows_read, rows_loaded, "
+        "rows_quarantined, rows_duplicate, finished_at, message from fct_load_batches "
+        "order by batch_id"
+    )
     if batches.height:
-        st.dataframe(
-            batches.select("batch_id", "source", "file_name", "status", "read", "loaded",
-                           "quarantined", "duplicates", "finished_at", "message"),
-            hide_index=True, width="stretch",
-        )  # fmt: skip
+        st.dataframe(batches, hide_index=True, width="stretch")
+    else:
+        st.info(tr("no_batches"))
 
 
 render()
