@@ -14,11 +14,12 @@ import polars as pl
 import pytest
 import yaml
 
+from ingest.schemas import fact_sources
 from ingest.synthetic import generate
 from ingest.synthetic.geo import load_geography
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "ingest" / "contracts"
-SOURCES = ("new_home", "resale", "presale", "land", "rental", "credit")
+SOURCES = tuple(c.source for c in fact_sources())  # the registry: every fact contract
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +131,9 @@ def test_headers_are_spellings_the_contracts_accept(short_run: Path) -> None:
         "land": "land/土地出让成交_2021.xlsx",
         "rental": "rental/rental_registrations_2021.jsonl",
         "credit": "credit/信贷月报_2021.csv",
+        "stock": "stock/商品住宅可售存量_2021.csv",
     }
+    assert set(files) == set(SOURCES)
     for source, rel in files.items():
         contract = yaml.safe_load((CONTRACTS / f"{source}.yml").read_text(encoding="utf-8"))
         aliases = {a.split("@")[0] for c in contract["columns"] for a in c["aliases"]}
