@@ -34,7 +34,7 @@ def test_a_gbk_snapshot_with_its_own_headers_loads_with_exact_counts(home, tmp_p
 
 
 def test_the_build_exports_list_the_source_and_count_its_months(home, tmp_path):
-    batch = load_one(stock_snapshot_gbk(tmp_path), home)
+    batch = load_one(stock_snapshot_gbk(tmp_path).path, home)
     export_ledger(home)
     sources = pl.read_parquet(home.landing / SOURCES_EXPORT)
     stock = sources.filter(pl.col("data_source") == "stock").row(0, named=True)

@@ -432,3 +432,21 @@ def test_progress_reports_every_month(tmp_path: Path) -> None:
     )
     assert calls == [("generate", 1, 2), ("generate", 2, 2)]
     assert summary["rows"]["new_home"] > 0 and summary["files"] > 0
+
+
+def test_the_stock_snapshot_is_the_generators_stock_truth(short_run: Path) -> None:
+    """At the last month no cancellation is still to come, so the month-end snapshot of saleable
+    units equals the stock the truth derives from every permit and every (net) sale."""
+    geo = load_geography()
+    truth = pl.read_csv(short_run / "truth/months_of_supply.csv", infer_schema=False).filter(
+        pl.col("period_month") == "2021-03-01"
+    )
+    expected = {r["district_code"]: float(r["stock_area_sqm"]) for r in truth.iter_rows(named=True)}
+    header, rows = read_table(short_run / "raw/stock/商品住宅可售存量_2021.csv")
+    assert header == ["区县", "统计月份", "可售套数", "可售面积(㎡)"]
+    march = [r for r in rows if r[1] == "2021年3月"]
+    assert len(march) == len(geo.codes) == len(expected)
+    for name, _, units, area in march:
+        code = geo.codes[geo.names.index(name)]
+        assert float(area) == pytest.approx(expected[code], abs=0.02), name  # both to 0.01 ㎡
+        assert int(units) > 0
