@@ -31,7 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run_all.py
 
 docs: $(STAMP)  ## regenerate docs/DATA_DICTIONARY.md from the last build
-	$(BIN)/python -m housewatch.pipeline.dictionary data/analytics.duckdb docs/DATA_DICTIONARY.md
+	$(BIN)/python -m pipeline.dictionary data/analytics.duckdb docs/DATA_DICTIONARY.md
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -12,7 +12,7 @@ import csv
 import io
 from pathlib import Path
 
-from housewatch.errors import UserError
+from core.errors import UserError
 from ingest.encodings import decode_lines
 from ingest.rawtable import (
     HEADER_SCAN_ROWS,

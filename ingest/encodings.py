@@ -14,7 +14,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 
-from housewatch.errors import UserError
+from core.errors import UserError
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 # two or more UTF-8 encoded characters of the three-byte range (Chinese, ㎡, full-width forms)

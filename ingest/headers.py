@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from housewatch.errors import UserError
+from core.errors import UserError
 from ingest.pseudonymise import looks_personal
 from ingest.schemas import Column, Contract, contracts
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from housewatch.settings import Paths
+from core.settings import Paths
 from ingest.ledger import Ledger
 from ingest.schemas import Contract, fact_sources
 

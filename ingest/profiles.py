@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,8 +26,8 @@ from typing import Any
 import polars as pl
 import yaml
 
-from housewatch.errors import UserError
-from housewatch.settings import paths
+from core.errors import UserError
+from core.settings import paths
 from ingest.headers import UNIT_FACTORS, normalise_text, split_header, unit_factor
 from ingest.readers import RawTable, scoped_errors
 from ingest.schemas import Contract, contract, contracts
@@ -324,3 +325,23 @@ def apply_profile(table: RawTable, prof: Profile) -> tuple[pl.DataFrame, dict[st
     if prof.city and "city" not in prof.columns:
         frame = frame.with_columns(city=pl.lit(prof.city))
     return frame, factors
+
+
+def _known_headers() -> set[str]:
+    names = profile_headers()
+    for c in contracts().values():
+        for col in c.columns:
+            names.add(normalise_text(col.name))
+            names.update(normalise_text(a.header).split("(")[0] for a in col.aliases)
+    return names
+
+
+def header_recogniser() -> Callable[[str], bool]:
+    """Whether a cell is a header any contract or profile knows: how title rows are skipped."""
+    known = _known_headers()
+
+    def is_header(text: str) -> bool:
+        norm = normalise_text(text)
+        return norm in known or norm.split("(")[0] in known
+
+    return is_header

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from housewatch.errors import UserError
+from core.errors import UserError
 
 HEADER_SCAN_ROWS = 20
 MAX_FIELD_BYTES = 128 * 1024  # a single value larger than this is no export's data

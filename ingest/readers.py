@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from housewatch.errors import UserError
+from core.errors import UserError
 from ingest.csv_reader import read_csv
 from ingest.encodings import decode, decode_lines
 from ingest.rawtable import (

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from housewatch.errors import UserError
+from core.errors import UserError
 
 CONTRACTS_DIR = Path(__file__).parent / "contracts"
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from housewatch.errors import UserError
+from core.errors import UserError
 from ingest.geography import DEFAULT_CITY, gazetteer
 from ingest.headers import UNIT_FACTORS, normalise_text, split_header
 from ingest.pseudonymise import DOCUMENT_PATTERN, PHONE_PATTERN

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from housewatch.errors import UserError
+from core.errors import UserError
 from ingest.rawtable import (
     HeaderTest,
     RawTable,

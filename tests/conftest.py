@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from housewatch.settings import Paths, paths
+from core.settings import Paths, paths
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -37,8 +37,8 @@ TEN_YEARS = ("2016-01", "2025-12", 0.1)  # start, end, scale of the shared ten-y
 def ten_year_market(tmp_path_factory: pytest.TempPathFactory):
     """The ten-year sample market at scale 0.1, generated and loaded once per session:
     (sample dir with raw/ and truth/, its HOUSEWATCH_HOME, the load report)."""
-    from ingest.load import load
-    from ingest.synthetic import generate
+    from pipeline.load import load
+    from synthetic import generate
 
     start, end, scale = TEN_YEARS
     root = tmp_path_factory.mktemp("ten_years")
@@ -50,7 +50,7 @@ def ten_year_market(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def ten_year_warehouse(ten_year_market) -> tuple[Path, Paths]:
     """The ten-year sample built and published: (sample dir, HOUSEWATCH_HOME)."""
-    from housewatch.pipeline.build import build
+    from pipeline.build import build
 
     sample, home, _ = ten_year_market
     build(home)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from housewatch.pipeline.build import _progress_lines
+from pipeline.build import _progress_lines
 from tests.ingestion.helpers import NEW_HOME_HEADERS, new_home_row, write_csv
 
 DBT_LINES = [

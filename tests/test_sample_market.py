@@ -9,10 +9,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from housewatch.settings import Paths
-from ingest.load import LoadReport, _is_header_factory
+from core.settings import Paths
+from ingest.profiles import header_recogniser
 from ingest.readers import read_table
 from ingest.schemas import fact_sources
+from pipeline.load import LoadReport
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def test_every_raw_file_loads_and_counts_reconcile(market):
 
 
 def _first_data_row(sample: Path, file: str) -> int:
-    table = read_table(sample / "raw" / file, _is_header_factory())
+    table = read_table(sample / "raw" / file, header_recogniser())
     return int(table.frame.get_column("_row").min())
 
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import duckdb
 
-from app import warehouse
 from app.brief.periods import Period, add_months
-from housewatch.errors import UserError
+from core.errors import UserError
+from serving import warehouse
 
 Row = dict[str, Any]
 URBAN = "320600U"
@@ -26,7 +26,7 @@ TREND_MONTHS = 24
 
 
 def connect(home: Path) -> duckdb.DuckDBPyConnection:
-    """The published database, read-only (app.warehouse); a UserError before the first build."""
+    """The published database, read-only (serving.warehouse); a UserError before the first build."""
     try:
         return warehouse.connect(home)
     except warehouse.NotPublished as exc:

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from housewatch.errors import UserError
+from core.errors import UserError
 
 CJK_FONT = "Noto Sans CJK SC"
 CJK_PACKAGE = "fonts-noto-cjk"

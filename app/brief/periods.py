@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from housewatch.errors import UserError
+from core.errors import UserError
 
 Grain = Literal["month", "quarter", "year"]
 _MONTHS = {"month": 1, "quarter": 3, "year": 12}

@@ -10,8 +10,9 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app import fmt, warehouse
+from app import fmt
 from app.catalog import t
+from serving import warehouse
 
 GRAINS = ("month", "quarter", "year")
 GEO_LEVELS = ("city", "urban", "district", "block")

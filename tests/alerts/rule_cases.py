@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from housewatch.alerts.config import INDICATORS
 from ingest.geography import DEFAULT_CITY, gazetteer
+from pipeline.seedchecks.alerts import INDICATORS
 from tests.alerts.rule_reference import (
     Observation,
     Rule,

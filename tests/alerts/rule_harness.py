@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import housewatch.pipeline.build as pipeline_build
-from housewatch.alerts.config import validate_alert_config
-from housewatch.settings import Paths, paths
+import pipeline.build as pipeline_build
+from core.settings import Paths, paths
+from pipeline.seedchecks.alerts import validate_alert_config
 from tests.alerts.rule_reference import OBSERVATION_COLUMNS, Observation
 
 OBSERVATIONS_MODEL = Path("models/intermediate/alerts/int_alerts__observations.sql")

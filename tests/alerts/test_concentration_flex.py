@@ -12,11 +12,11 @@ import duckdb
 import polars as pl
 import pytest
 
-import housewatch.pipeline.build as pipeline_build
-from housewatch.alerts.flex import validate_concentration_flex
-from housewatch.errors import UserError
-from housewatch.settings import paths
-from ingest.load import load
+import pipeline.build as pipeline_build
+from core.errors import UserError
+from core.settings import paths
+from pipeline.load import load
+from pipeline.seedchecks.flex import validate_concentration_flex
 
 FLEX_FILE = "policy_bank_concentration_flex.csv"
 BASE_CAPS = {3: (22.5, 17.5), 4: (17.5, 12.5), 5: (12.5, 7.5)}  # DOMAIN.md §6
@@ -105,7 +105,7 @@ def _level(share: float, cap: float) -> str | None:
 def test_a_lowered_cap_turns_banks_near_it_into_alerts(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     generate(tmp_path / "sample", start="2021-01", end="2021-12", scale=0.1)
     home = paths(tmp_path / "home")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from housewatch.alerts.config import validate_alert_config
-from housewatch.errors import UserError
+from core.errors import UserError
+from pipeline.seedchecks.alerts import validate_alert_config
 
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 FILES = ("alert_rules.csv", "alert_thresholds.csv", "alert_levels.csv")

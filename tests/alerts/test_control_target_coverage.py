@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from housewatch.errors import UserError
-from housewatch.pipeline.build import build
-from housewatch.settings import paths
-from ingest.load import load
+from core.errors import UserError
+from core.settings import paths
+from pipeline.build import build
+from pipeline.load import load
 
 
 def test_a_missing_target_row_fails_the_build_naming_file_and_district_year(tmp_path: Path):
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     generate(tmp_path / "sample", start="2020-01", end="2021-12", scale=0.1)
     targets = tmp_path / "sample" / "raw" / "reference" / "control_targets.csv"

@@ -18,11 +18,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from housewatch.pipeline.build import build
-from housewatch.settings import Paths, paths
+from core.settings import Paths, paths
 from ingest.ledger import Ledger
-from ingest.load import load
 from ingest.schemas import contract
+from pipeline.build import build
+from pipeline.load import load
 
 MISSING_MONTH, DIRTY_MONTH = dt.date(2021, 6, 1), dt.date(2021, 9, 1)
 BLANKED_COLUMN = "建筑面积"
@@ -58,7 +58,7 @@ def _blank_column(path: Path, prefix: str) -> int:
 
 @pytest.fixture(scope="module")
 def faulty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, int]:
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     root = tmp_path_factory.mktemp("data_quality")
     generate(root / "sample", start="2021-01", end="2021-12", scale=0.1)

@@ -12,14 +12,14 @@ import duckdb
 import polars as pl
 import pytest
 
-from housewatch.pipeline.build import build
-from housewatch.settings import paths
-from ingest.load import load
+from core.settings import paths
+from pipeline.build import build
+from pipeline.load import load
 
 
 @pytest.fixture(scope="module")
 def surge(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], pl.DataFrame]:
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     root = tmp_path_factory.mktemp("momentum")
     generate(root / "sample", start="2020-01", end="2021-12", scale=0.5)

@@ -16,9 +16,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from housewatch.pipeline.build import PROJECT_DIR
-from housewatch.settings import Paths
+from core.settings import Paths
 from ingest.pseudonymise import Pseudonymiser, load_or_create_key
+from pipeline.build import PROJECT_DIR
 
 SEEDS = PROJECT_DIR / "seeds"
 KINDS = (

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import pytest
 
-import housewatch.pipeline.build as pipeline_build
+import pipeline.build as pipeline_build
 from tests.alerts.rule_cases import (
     Case,
     CaseBook,

@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import housewatch.pipeline.build as pipeline_build
-from housewatch.alerts.config import validate_alert_config
-from housewatch.settings import paths
-from ingest.load import load
+import pipeline.build as pipeline_build
+from core.settings import paths
+from pipeline.load import load
+from pipeline.seedchecks.alerts import validate_alert_config
 
 
 def _premium_alerts(analytics_db: Path) -> list[tuple[str, str]]:
@@ -43,7 +43,7 @@ def _set_threshold(seeds: Path, rule_id: str, level: str, threshold: str) -> Non
 def test_raising_the_premium_cap_threshold_silences_parcels_at_15_pct(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     generate(tmp_path / "sample", start="2021-01", end="2021-12", scale=0.1)
     home = paths(tmp_path / "home")

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from app import reviews
+from serving import reviews
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

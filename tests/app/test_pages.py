@@ -12,7 +12,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import fmt, reviews, warehouse
+from app import fmt
+from serving import reviews, warehouse
 
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "dashboard" / "main.py")
 PAGES = ("new_homes", "resale", "rental", "land", "credit", "supply", "alerts", "assessment",
@@ -140,7 +141,7 @@ def _alert_with_evidence(paths) -> tuple[str, int, str]:
 
 
 def test_alert_evidence_review_survive_a_rebuild_while_the_app_reads(home) -> None:
-    from housewatch.pipeline.build import build
+    from pipeline.build import build
 
     alert_id, n_evidence, evidence_id = _alert_with_evidence(home)
     at = open_page("alerts")

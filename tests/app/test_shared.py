@@ -10,8 +10,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from app import charts, warehouse
+from app import charts
 from app.catalog import STRINGS, pick, t
+from serving import warehouse
 
 
 def test_catalog_has_both_languages_and_fails_on_unknown_keys() -> None:

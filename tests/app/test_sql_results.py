@@ -19,9 +19,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from app import sqlguard
-from housewatch import cli as cli_module
+from housewatch import console
 from housewatch.cli import app as cli
+from serving import sqlguard
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = str(ROOT / "app" / "dashboard" / "main.py")
@@ -142,7 +142,7 @@ def test_every_type_renders_as_csv_and_json(on_home: Path, expr: str, text: str 
 
 def test_every_type_renders_as_a_table(on_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """All types in one query: one row, every cell the expected text."""
-    monkeypatch.setattr(cli_module.out, "width", 4000)
+    monkeypatch.setattr(console.out, "width", 4000)
     columns = ", ".join(f"{expr} as c{i}" for i, (expr, _) in enumerate(TYPES))
     shown = CliRunner().invoke(cli, ["sql", f"select {columns}"])
     assert shown.exit_code == 0, shown.output

@@ -12,8 +12,8 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from app import sqlguard
 from housewatch.cli import app as cli
+from serving import sqlguard
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ os.environ.setdefault("HOUSEWATCH_HOME", str(ROOT / "data"))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from app import warehouse  # noqa: E402
+from serving import warehouse  # noqa: E402
 
 MAIN = str(ROOT / "app" / "dashboard" / "main.py")
 PAGES = ("overview", "new_homes", "resale", "rental", "land", "credit", "supply", "alerts",

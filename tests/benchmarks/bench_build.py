@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 
-from housewatch.pipeline.build import build
-from housewatch.settings import paths
-from ingest.load import expand, load
+from core.settings import paths
+from pipeline.build import build
+from pipeline.load import expand, load
 
 FLOOR_QUERY = """
 with versions as (
@@ -38,7 +38,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="hw-build-bench-"))
     sample = args.sample
     if sample is None:
-        from ingest.synthetic import generate
+        from synthetic import generate
 
         sample = work / "sample"
         generate(sample, start="2016-01", end="2025-12", scale=args.scale)

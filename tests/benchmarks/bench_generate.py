@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from ingest.synthetic import generate
+from synthetic import generate
 
 
 def main() -> None:

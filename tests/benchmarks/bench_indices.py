@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from housewatch.indices import hedonic_index, nbs_index, repeat_sales_index
+from indices import hedonic_index, nbs_index, repeat_sales_index
 
 
 def _dates(month: np.ndarray, rng: np.random.Generator) -> pl.Series:

@@ -16,8 +16,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from housewatch.settings import paths
-from ingest.load import load
+from core.settings import paths
+from pipeline.load import load
 
 
 def main() -> None:
@@ -31,7 +31,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="hw-bench-"))
     raw = args.raw
     if raw is None:
-        from ingest.synthetic import generate
+        from synthetic import generate
 
         out = args.keep or work / "sample"
         t0 = time.perf_counter()

@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from housewatch.settings import Paths, paths
+from core.settings import Paths, paths
 
 START, END, SCALE = "2020-01", "2021-12", 0.1
 
@@ -28,9 +28,9 @@ def need(tool: str) -> None:
 @pytest.fixture(scope="session")
 def brief_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Paths]:
     """(sample dir with truth/, HOUSEWATCH_HOME with a published analytics.duckdb)."""
-    from housewatch.pipeline.build import build
-    from ingest.load import load
-    from ingest.synthetic import generate
+    from pipeline.build import build
+    from pipeline.load import load
+    from synthetic import generate
 
     root = tmp_path_factory.mktemp("brief")
     generate(root / "sample", start=START, end=END, scale=SCALE)

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from app.brief.command import write_brief
+from app.brief.writer import write_brief
 from tests.brief.conftest import query
 
 URBAN, CITY = "320600U", "320600"

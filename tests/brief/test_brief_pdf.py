@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from app.brief.command import write_brief
+from app.brief.writer import write_brief
 from tests.brief.conftest import need, query
 
 HEADINGS = ("一、摘要", "二、新建商品住宅", "三、供应与库存", "四、二手住宅", "五、住房租赁",

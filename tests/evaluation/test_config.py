@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import housewatch.pipeline.build as pipeline_build
-from housewatch.errors import UserError
-from housewatch.evaluation.config import validate_evaluation_config
-from housewatch.settings import paths
+import pipeline.build as pipeline_build
+from core.errors import UserError
+from core.settings import paths
+from pipeline.seedchecks.evaluation import validate_evaluation_config
 
 SEEDS = pipeline_build.PROJECT_DIR / "seeds"
 

@@ -14,9 +14,9 @@ import duckdb
 import polars as pl
 import pytest
 
-import housewatch.pipeline.build as pipeline_build
-from housewatch.settings import Paths, paths
-from ingest.load import load
+import pipeline.build as pipeline_build
+from core.settings import Paths, paths
+from pipeline.load import load
 
 SEEDS = pipeline_build.PROJECT_DIR / "seeds"
 SURGE_DISTRICT = "320614"  # 海门区
@@ -25,7 +25,7 @@ CALM_DISTRICT = "320623"  # 如东县: no event planted there
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Paths]:
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     root = tmp_path_factory.mktemp("evaluation")
     generate(root / "sample", start="2020-01", end="2021-12", scale=0.2)

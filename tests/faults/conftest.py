@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from housewatch.settings import Paths, paths
+from core.settings import Paths, paths
 from tests.faults.snapshot import Snapshot, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +82,7 @@ def _late_file(raw: Path, out: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def fault_world(tmp_path_factory: pytest.TempPathFactory) -> FaultWorld:
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     root = tmp_path_factory.mktemp("faults")
     generate(root / "sample", start="2021-01", end="2021-03", scale=0.03)

@@ -7,7 +7,7 @@ import math
 
 import duckdb
 
-from housewatch.settings import Paths
+from core.settings import Paths
 
 RUN_COLUMNS = {"vintage", "first_vintage", "latest_vintage", "vintage_loaded_at"}
 Snapshot = dict[str, list[tuple]]

@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from housewatch.lock import pipeline_busy
-from housewatch.settings import paths
+from core.lock import pipeline_busy
+from core.settings import paths
 from tests.faults.conftest import cli, ok, popen
 from tests.faults.snapshot import differences, snapshot
 
@@ -63,10 +63,10 @@ def test_kill_during_dbt_ends_dbt_too_and_the_next_build_publishes(fault_world, 
 
 HOLD_AND_DIE = """
 import os, subprocess, sys
-from housewatch.lock import pipeline_lock
-from housewatch.settings import paths
+from core.lock import pipeline_lock
+from core.settings import paths
 with pipeline_lock(paths(sys.argv[1])) as lock:
-    child = subprocess.Popen(  # not bound to its parent, unlike housewatch.proc's children
+    child = subprocess.Popen(  # not bound to its parent, unlike core.proc's children
         ["sleep", "60"], pass_fds=(lock.fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     print(child.pid, flush=True)

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from housewatch.indices.hedonic import covariate_matrix, hedonic_index, rolling_hedonic_index
+from indices.hedonic import covariate_matrix, hedonic_index, rolling_hedonic_index
 from tests.indices.conftest import reference
 
 

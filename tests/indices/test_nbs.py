@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from housewatch.indices.nbs import band_index, city_index, nbs_index, size_band
+from indices.nbs import band_index, city_index, nbs_index, size_band
 
 TOY_WEIGHTS = {"≤90": 0.30, "90–144": 0.55, ">144": 0.15}
 

@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from housewatch.indices.hedonic import hedonic_index
+from indices.hedonic import hedonic_index
 
 WINDOW = (pl.date(2016, 7, 1), pl.date(2019, 11, 1))
 

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from housewatch.indices.rent import repeat_rent_index
+from indices.rent import repeat_rent_index
 
 
 def test_hand_example_rent_per_sqm_sequential_pairs() -> None:

@@ -9,9 +9,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from housewatch.errors import UserError
-from housewatch.indices.pairs import flag_pairs, make_pairs
-from housewatch.indices.repeat_sales import case_shiller, index_from_pairs, repeat_sales_index
+from core.errors import UserError
+from indices.pairs import flag_pairs, make_pairs
+from indices.repeat_sales import case_shiller, index_from_pairs, repeat_sales_index
 from tests.indices.conftest import reference
 
 TOY = pl.DataFrame(

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from housewatch.indices.stratified import stratified_median_index
+from indices.stratified import stratified_median_index
 
 
 def _sales() -> pl.DataFrame:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import polars as pl
 
-from housewatch.settings import Paths
+from core.settings import Paths
 from ingest.ledger import Batch
-from ingest.load import load
+from pipeline.load import load
 
 NEW_HOME_HEADERS = [
     "合同编号", "不动产单元号", "项目编号", "项目名称", "区县", "房屋用途", "建筑面积(㎡)",

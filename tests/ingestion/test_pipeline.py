@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_loading_the_same_file_again_is_a_no_op(home, tmp_path):
     path = write_csv(tmp_path / "m.csv", NEW_HOME_HEADERS, [new_home_row(n) for n in range(5)])
     first = load_one(path, home)
-    from ingest.load import load
+    from pipeline.load import load
 
     again = load([path], home)
     assert again.batches == []
@@ -182,7 +182,7 @@ def test_another_installation_key_gives_other_hashes(home, tmp_path, monkeypatch
     row = [new_home_row(1)]
     load_one(write_csv(tmp_path / "a.csv", NEW_HOME_HEADERS, row), home)
     first = landed(home, "new_home").get_column("buyer_key").to_list()
-    from housewatch.settings import paths
+    from core.settings import paths
 
     other = paths(tmp_path / "other")
     load_one(write_csv(tmp_path / "b.csv", NEW_HOME_HEADERS, row), other)

@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from core.settings import Paths
 from housewatch.cli import app
-from housewatch.settings import Paths
 from tests.ingestion.exports import EXPORTS, Export, bureau_new_home_gbk
 from tests.ingestion.helpers import landed, load_one
 
@@ -166,7 +166,7 @@ columns:
     ],
 )  # fmt: skip
 def test_profile_errors_name_file_key_and_problem(tmp_path, change, message):
-    from housewatch.errors import UserError
+    from core.errors import UserError
     from ingest.profiles import read_profile
 
     path = _profile(tmp_path, BASE.replace(*change))
@@ -218,7 +218,7 @@ def test_a_user_profile_may_not_take_a_builtin_name(home):
     home.profiles.mkdir(parents=True)
     text = BASE.replace("name: bad", "name: lianjia_dalian_csv")
     (home.profiles / "mine.yml").write_text(text, "utf-8")
-    from housewatch.errors import UserError
+    from core.errors import UserError
     from ingest.profiles import profiles
 
     with pytest.raises(

@@ -13,11 +13,11 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from core.errors import UserError
 from housewatch.cli import app
-from housewatch.errors import UserError
 from ingest.encodings import decode_lines
 from ingest.ledger import Ledger
-from ingest.load import expand, load
+from pipeline.load import expand, load
 from tests.ingestion.helpers import (
     NEW_HOME_HEADERS,
     csv_text,

@@ -92,7 +92,7 @@ def test_shanghai_and_hangzhou_jsonl(home, shared):
 
 
 def test_one_folder_walk_loads_every_deal_file_and_rejects_the_rest_by_name(home, shared):
-    from ingest.load import load
+    from pipeline.load import load
 
     report = load([shared / REAL], home)
     loaded = {

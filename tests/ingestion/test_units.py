@@ -8,7 +8,7 @@ import json
 import polars as pl
 import pytest
 
-from housewatch.errors import UserError
+from core.errors import UserError
 from ingest.headers import detect_source, map_headers, split_header
 from ingest.normalise import Options, normalise
 from ingest.pseudonymise import Pseudonymiser

@@ -15,8 +15,8 @@ import pytest
 import yaml
 
 from ingest.schemas import fact_sources
-from ingest.synthetic import generate
-from ingest.synthetic.geo import load_geography
+from synthetic import generate
+from synthetic.geo import load_geography
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "ingest" / "contracts"
 SOURCES = tuple(c.source for c in fact_sources())  # the registry: every fact contract

@@ -11,14 +11,14 @@ import duckdb
 import polars as pl
 import pytest
 
-from housewatch.pipeline.build import build
-from housewatch.settings import Paths, paths
-from ingest.load import load
+from core.settings import Paths, paths
+from pipeline.build import build
+from pipeline.load import load
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     root = tmp_path_factory.mktemp("warehouse")
     generate(root / "sample", start="2020-01", end="2021-12", scale=0.15)
@@ -104,7 +104,7 @@ def test_published_database_holds_only_documented_marts_and_reference(built):
 
 
 def test_status_reports_the_last_publish(built):
-    from housewatch.status import status
+    from pipeline.status import status
 
     last = status(built)["last_build"]
     [(tables,)] = _query(built, "select count(*) from duckdb_tables()")
@@ -178,7 +178,7 @@ def test_incremental_build_applies_a_new_batch_exactly_as_a_full_build(built, tm
 
 
 def test_committed_data_dictionary_is_the_generated_one(built):
-    from housewatch.pipeline.dictionary import data_dictionary
+    from pipeline.dictionary import data_dictionary
 
     generated = data_dictionary(built.analytics_db)
     committed = Path(__file__).resolve().parents[2] / "docs" / "DATA_DICTIONARY.md"

@@ -10,16 +10,16 @@ import duckdb
 import polars as pl
 import pytest
 
-from housewatch.settings import Paths, paths
+from core.settings import Paths, paths
 
 START, END, SCALE = "2020-01", "2021-12", 0.2
 
 
 @pytest.fixture(scope="module")
 def market(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Paths]:
-    from housewatch.pipeline.build import build
-    from ingest.load import load
-    from ingest.synthetic import generate
+    from pipeline.build import build
+    from pipeline.load import load
+    from synthetic import generate
 
     root = tmp_path_factory.mktemp("domain_marts")
     home = paths(root / "home")

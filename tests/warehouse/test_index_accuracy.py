@@ -11,14 +11,14 @@ import numpy as np
 import polars as pl
 import pytest
 
-from housewatch.indices.warehouse import price_index_series
-from housewatch.settings import paths
-from ingest.load import load
+from core.settings import paths
+from indices.series import price_index_series
+from pipeline.load import load
 
 
 @pytest.fixture(scope="module")
 def market(tmp_path_factory: pytest.TempPathFactory):
-    from ingest.synthetic import generate
+    from synthetic import generate
 
     root = tmp_path_factory.mktemp("accuracy")
     generate(root / "sample", start="2016-01", end="2025-12", scale=1.0)

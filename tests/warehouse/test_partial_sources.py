@@ -17,12 +17,12 @@ import pytest
 from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
-from app import warehouse
-from housewatch.pipeline.build import build
-from housewatch.settings import paths as home_paths
-from ingest.load import load
+from core.settings import paths as home_paths
 from ingest.schemas import fact_sources
-from ingest.synthetic import generate
+from pipeline.build import build
+from pipeline.load import load
+from serving import warehouse
+from synthetic import generate
 
 SOURCES = tuple(c.source for c in fact_sources())  # the registry: every fact contract
 CASES = {f"without_{s}": tuple(x for x in SOURCES if x != s) for s in SOURCES} | {
@@ -128,7 +128,7 @@ def test_figures_that_do_not_need_the_missing_source_are_unchanged(built):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_every_page_renders_and_the_brief_writes(built, case, monkeypatch, tmp_path):
-    from housewatch.cli_outputs import write_brief_files
+    from housewatch.steps import write_brief_files
 
     monkeypatch.setenv("HOUSEWATCH_HOME", str(built[case]))
     warehouse.clear_cache()

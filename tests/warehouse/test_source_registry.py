@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from housewatch.pipeline.build import PROJECT_DIR
 from ingest.schemas import contracts, fact_sources
+from pipeline.build import PROJECT_DIR
 
 STAGING = PROJECT_DIR / "models" / "staging"
 EXPORTS = {"ledger_batches", "ledger_batch_months", "registry_sources"}  # not contracts

@@ -6,9 +6,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from app import charts, fmt, reviews
+from app import charts, fmt
 from app.catalog import pick
 from app.dashboard.widgets import chart, lang, q, require_warehouse, table, tr
+from serving import reviews
 
 LIST_LIMIT = 500
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import sqlguard
 from app.dashboard.widgets import downloads, q, require_warehouse, tr
+from serving import sqlguard
 
 EXAMPLE = (
     "select period_start, geo_name, units, avg_price_yuan_per_sqm\n"

@@ -8,10 +8,10 @@ import os
 import polars as pl
 import streamlit as st
 
-from app import warehouse
 from app.dashboard.widgets import lang, q, require_warehouse, tr
-from housewatch.settings import paths
-from housewatch.status import status
+from core.settings import paths
+from pipeline.status import status
+from serving import warehouse
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

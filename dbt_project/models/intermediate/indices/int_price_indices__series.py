@@ -1,7 +1,7 @@
 """Quality-adjusted price indices per market, method and reporting area (month/quarter/year);
 the contracted mart fct_price_indices types and publishes them.
 
-Thin wrapper: the estimators live in housewatch.indices (tested against published references).
+Thin wrapper: the estimators live in indices (tested against published references).
 Only the columns the estimators use cross into Python, so memory stays proportional to them.
 """
 
@@ -14,7 +14,7 @@ def model(dbt, session):
     dbt.config(materialized="table")
     import polars as pl
 
-    from housewatch.indices.warehouse import price_index_series
+    from indices.series import price_index_series
 
     new_home = (
         dbt.ref("int_new_home__contracts_current")

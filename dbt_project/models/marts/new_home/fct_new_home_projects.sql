@@ -31,13 +31,15 @@ projects as (
     group by period_grain, period_start, project_id
 )
 
+-- ranked on area to the 0.01 ㎡ the contracts carry: a parallel sum of doubles differs in its
+-- last bits from run to run, and two projects of equal area must not swap places between builds
 select
     projects.*,
     row_number() over (
-        partition by period_grain, period_start order by area_sqm desc, project_id asc
+        partition by period_grain, period_start order by round(area_sqm, 2) desc, project_id asc
     ) as city_rank_by_area,
     row_number() over (
         partition by period_grain, period_start, district_code
-        order by area_sqm desc, project_id asc
+        order by round(area_sqm, 2) desc, project_id asc
     ) as district_rank_by_area
 from projects

@@ -1,1 +1,0 @@
-"""Pipeline steps the CLI orchestrates: dbt build and publish (load lives in ingest/)."""
