@@ -16,9 +16,11 @@ import polars as pl
 
 from core.settings import Paths
 from ingest.ledger import Ledger
-from ingest.schemas import Contract
+from ingest.schemas import Contract, fact_sources
 
 LEDGER_EXPORT = "_ledger/batches.parquet"  # under landing; read by the dbt source ledger_batches
+BATCH_MONTHS_EXPORT = "_ledger/batch_months.parquet"  # dbt source ledger_batch_months
+SOURCES_EXPORT = "_registry/sources.parquet"  # dbt source registry_sources
 EMPTY_BATCH = "empty"  # a zero-row partition per source so readers always find the schema
 _DTYPES: dict[str, pl.DataType] = {
     "string": pl.String(), "enum": pl.String(), "district": pl.String(), "pii": pl.String(),
@@ -158,9 +160,13 @@ def export_ledger(paths: Paths) -> Path:
     """Snapshot the batch ledger as Parquet under landing, so the warehouse can account for what
     was read, loaded and quarantined per file without opening the SQLite file the loader writes.
 
-    Every batch is exported (rejected and failed ones too); `reasons` stays a JSON object.
+    Every batch is exported (rejected and failed ones too); `reasons` stays a JSON object. The
+    source registry (from the contracts) and each committed batch's records per period month
+    are exported beside it, so the data-quality marts name no source themselves.
     """
     batches = Ledger(paths.ledger).batches() if paths.ledger.exists() else []
+    export_sources(paths)
+    export_batch_months(paths, {b.batch_id for b in batches if b.status == "loaded"})
     rows = [
         {k: v for k, v in b.to_dict().items() if k in _LEDGER_SCHEMA}
         | {"reasons": json.dumps(b.reasons, ensure_ascii=False, sort_keys=True)}
@@ -168,5 +174,73 @@ def export_ledger(paths: Paths) -> Path:
     ]
     frame = pl.DataFrame(rows, schema=_LEDGER_SCHEMA)
     final = ledger_export_file(paths)
+    os.replace(_write_atomic(frame, final), final)
+    return final
+
+
+_SOURCES_SCHEMA: dict[str, pl.DataType] = {
+    "data_source": pl.String(), "name_zh": pl.String(), "name_en": pl.String(),
+    "expected_cadence": pl.String(), "affects_zh": pl.String(), "affects_en": pl.String(),
+    "valid_from": pl.Date(), "valid_to": pl.Date(), "source": pl.String(),
+}  # fmt: skip
+_BATCH_MONTHS_SCHEMA: dict[str, pl.DataType] = {
+    "data_source": pl.String(), "batch_id": pl.String(), "period_month": pl.Date(),
+    "records_landed": pl.Int64(),
+}  # fmt: skip
+
+
+def export_sources(paths: Paths) -> Path:
+    """The source registry as the warehouse reads it: one row per fact contract × expectation
+    period (the contract's `delivery` block; name_zh is the contract's title)."""
+    rows = [
+        {
+            "data_source": c.source,
+            "name_zh": c.title_zh,
+            "name_en": c.delivery.name_en,
+            "expected_cadence": e.cadence,
+            "affects_zh": c.delivery.affects_zh,
+            "affects_en": c.delivery.affects_en,
+            "valid_from": e.valid_from,
+            "valid_to": e.valid_to,
+            "source": e.source,
+        }
+        for c in fact_sources()
+        if c.delivery is not None
+        for e in c.delivery.expectations
+    ]
+    final = paths.landing / SOURCES_EXPORT
+    os.replace(_write_atomic(pl.DataFrame(rows, schema=_SOURCES_SCHEMA), final), final)
+    return final
+
+
+def export_batch_months(paths: Paths, committed: set[str]) -> Path:
+    """Records each committed batch landed per period month, for every fact source with a period:
+    every version counts (a file is judged by what it delivered); rows without a month are left
+    out. Batches the ledger never committed are invisible, as in the staging models."""
+    frames = []
+    for c in fact_sources():
+        if c.period_column is None:
+            continue
+        files = [
+            f
+            for f in sorted((paths.landing / c.source).glob("batch_id=*/data.parquet"))
+            if f.parent.name.removeprefix("batch_id=") in committed
+        ]
+        if not files:
+            continue
+        frames.append(
+            pl.scan_parquet(files, hive_partitioning=False)
+            .select(pl.col("_batch_id").alias("batch_id"), pl.col("period_month").cast(pl.Date))
+            .filter(pl.col("period_month").is_not_null())
+            .group_by("batch_id", "period_month")
+            .agg(pl.len().cast(pl.Int64).alias("records_landed"))
+            .select(
+                pl.lit(c.source).alias("data_source"), "batch_id", "period_month", "records_landed"
+            )
+            .collect()
+        )
+    frame = pl.concat(frames) if frames else pl.DataFrame(schema=_BATCH_MONTHS_SCHEMA)
+    frame = frame.cast(_BATCH_MONTHS_SCHEMA).sort("data_source", "batch_id", "period_month")
+    final = paths.landing / BATCH_MONTHS_EXPORT
     os.replace(_write_atomic(frame, final), final)
     return final

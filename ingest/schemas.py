@@ -6,6 +6,7 @@ values and the header spellings (Chinese and English) the loader accepts for it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -62,6 +63,29 @@ class Column:
         return self.becomes or self.name
 
 
+CADENCES = ("monthly", "irregular")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """How often a source must deliver over one validity period (data-quality marts)."""
+
+    cadence: str  # monthly: a month without records is a gap; irregular: empty months are normal
+    valid_from: dt.date
+    valid_to: dt.date | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the warehouse expects of a fact source and what goes missing without it."""
+
+    name_en: str
+    affects_zh: str
+    affects_en: str
+    expectations: tuple[Expectation, ...]
+
+
 @dataclass(frozen=True)
 class Contract:
     source: str
@@ -72,6 +96,7 @@ class Contract:
     period_column: str | None = None
     kind: str = "fact"
     checks: tuple[dict[str, Any], ...] = ()
+    delivery: Delivery | None = None  # every fact source has one (the source registry)
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -112,6 +137,32 @@ def _column(source: str, spec: dict[str, Any]) -> Column:
     )
 
 
+def _delivery(source: str, spec: dict[str, Any] | None) -> Delivery | None:
+    if spec is None:
+        return None
+    expectations = []
+    for e in spec.get("expectations") or []:
+        if e.get("cadence") not in CADENCES:
+            raise UserError(
+                f"contract {source}: delivery cadence {e.get('cadence')!r} is not one of {CADENCES}"
+            )
+        if not isinstance(e.get("valid_from"), dt.date) or not str(e.get("source", "")).strip():
+            raise UserError(
+                f"contract {source}: each delivery expectation needs a valid_from date and a source"
+            )
+        expectations.append(
+            Expectation(e["cadence"], e["valid_from"], e.get("valid_to"), str(e["source"]))
+        )
+    if not expectations:
+        raise UserError(f"contract {source}: delivery needs at least one expectation")
+    return Delivery(
+        name_en=str(spec["name_en"]),
+        affects_zh=str(spec["affects_zh"]),
+        affects_en=str(spec["affects_en"]),
+        expectations=tuple(expectations),
+    )
+
+
 def _load(path: Path) -> Contract:
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
     source = spec["source"]
@@ -124,6 +175,7 @@ def _load(path: Path) -> Contract:
         period_column=spec.get("period_column"),
         kind=spec.get("kind", "fact"),
         checks=tuple(spec.get("checks", [])),
+        delivery=_delivery(source, spec.get("delivery")),
     )
 
 
@@ -131,7 +183,19 @@ def _load(path: Path) -> Contract:
 def contracts() -> dict[str, Contract]:
     """Every contract by source name, facts first then reference tables."""
     found = sorted(CONTRACTS_DIR.glob("*.yml")) + sorted(CONTRACTS_DIR.glob("reference/*.yml"))
-    return {c.source: c for c in map(_load, found)}
+    loaded = {c.source: c for c in map(_load, found)}
+    undelivered = [c.source for c in loaded.values() if c.kind == "fact" and c.delivery is None]
+    if undelivered:
+        raise UserError(
+            f"contracts {', '.join(undelivered)}: a fact source needs a `delivery` block "
+            "(name_en, affects_zh/en, expectations) for the data-quality marts"
+        )
+    return loaded
+
+
+def fact_sources() -> list[Contract]:
+    """The source registry: every fact contract, in name order (reference tables excluded)."""
+    return [c for c in contracts().values() if c.kind == "fact"]
 
 
 def contract(source: str) -> Contract:

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from synthetic import credit, land, people, rentals, resale, sales
+from synthetic import credit, land, people, rentals, resale, sales, stock
 from synthetic.calendar import month_str, parse_month, rng_for
 from synthetic.dirty import DirtySpec, inject
 from synthetic.events import plan_events
@@ -124,6 +124,15 @@ class Output:
         bad = {r[0] - 1 for r in records}
         keep = pl.Series([i not in bad for i in range(len(out))])
         return out.filter(keep & ~out["_p"])
+
+
+def _emit_stock(o: Output, w: World, month: int) -> None:
+    """The month-end saleable-stock snapshot (clean: it draws nothing from any random stream)."""
+    rel = stock.file_name(month // 12)
+    if rel not in o.csv:
+        o.csv[rel] = CsvSink(o.raw / rel, bom=True)
+    o.csv[rel].write(stock.snapshot(w, month))
+    o.rows["stock"][rel] = o.csv[rel].rows
 
 
 def _validate(start: str, end: str, scale: float) -> tuple[int, int]:
@@ -240,6 +249,7 @@ def run(
             rng,
             int(rng.random() < 0.2),
         )
+        _emit_stock(o, w, month)
         if month % 12 == 11 or month == e:
             _flush_year(o, w, year, land_rows, presale, rng_for(seed, "land_dirty", year))
             land_rows = []

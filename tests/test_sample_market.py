@@ -12,6 +12,7 @@ import pytest
 from core.settings import Paths
 from ingest.profiles import header_recogniser
 from ingest.readers import read_table
+from ingest.schemas import fact_sources
 from pipeline.load import LoadReport
 
 
@@ -30,7 +31,7 @@ def test_every_raw_file_loads_and_counts_reconcile(market):
     for b in report.batches:
         assert b.read == b.loaded + b.quarantined + b.duplicates, b.file_name
     sources = {b.source for b in report.batches}
-    assert {"new_home", "resale", "presale", "land", "rental", "credit"} <= sources
+    assert {c.source for c in fact_sources()} <= sources
     assert {s for s in sources if s.startswith("ref_")} == {
         "ref_districts", "ref_blocks", "ref_control_targets", "ref_rental_guide_prices",
         "ref_plan_targets", "ref_income_population", "ref_banks",

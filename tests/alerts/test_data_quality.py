@@ -21,7 +21,7 @@ import pytest
 from core.settings import Paths, paths
 from ingest.ledger import Ledger
 from ingest.schemas import contract
-from pipeline.build import PROJECT_DIR, build
+from pipeline.build import build
 from pipeline.load import load
 
 MISSING_MONTH, DIRTY_MONTH = dt.date(2021, 6, 1), dt.date(2021, 9, 1)
@@ -98,16 +98,24 @@ def _landed_by_batch_month(home: Paths) -> pl.DataFrame:
     )
 
 
-def test_expected_sources_carry_their_contract_titles():
-    with (PROJECT_DIR / "seeds" / "data_source_expectations.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    assert {r["data_source"] for r in rows} == {
-        "new_home", "resale", "rental", "credit", "presale", "land",
-    }  # fmt: skip
-    for row in rows:
-        assert row["name_zh"] == contract(row["data_source"]).title_zh
-    monthly = {r["data_source"] for r in rows if r["expected_cadence"] == "monthly"}
-    assert monthly == {"new_home", "resale", "rental", "credit"}
+def test_the_published_expectations_are_the_contracts_delivery_blocks(faulty):
+    home, _ = faulty
+    con = duckdb.connect(str(home.analytics_db), read_only=True)
+    try:
+        rows = con.sql(
+            "select data_source, name_zh, expected_cadence, valid_from"
+            " from reference.data_source_expectations order by data_source"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [r[0] for r in rows] == [
+        "credit", "land", "new_home", "presale", "rental", "resale", "stock",
+    ]  # fmt: skip
+    for source, name_zh, _, valid_from in rows:
+        assert name_zh == contract(source).title_zh
+        assert valid_from == dt.date(2016, 1, 1)
+    monthly = {r[0] for r in rows if r[2] == "monthly"}
+    assert monthly == {"new_home", "resale", "rental", "credit", "stock"}
 
 
 def test_only_the_missing_and_the_dirty_month_alert(faulty):

@@ -7,6 +7,7 @@ and a few landed values computed by hand from the rows written here.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ class Export:
     read: int
     loaded: int
     quarantined: int = 0
-    values: dict[str, dict[str, object]] = field(default_factory=dict)  # key -> column -> value
+    values: dict[object, dict[str, object]] = field(default_factory=dict)  # key -> column -> value
     key: str = "contract_id"
     secrets: list[str] = field(default_factory=list)  # must not appear in clear anywhere
 
@@ -209,9 +210,29 @@ def presale_permits(folder: Path) -> Export:
     )  # fmt: skip
 
 
+def stock_snapshot_gbk(folder: Path) -> Export:
+    """A 可售存量 table as a bureau's system exports it: GBK, CRLF, its own wording, area in 万㎡
+    (said in the header), months as 2024/3, a remarks column; one row with an unknown district
+    whose unit count is negative (quarantined) and one repeated row (a duplicate)."""
+    headers = ["行政区", "报告期", "可售住宅套数", "商品住宅可售面积(万㎡)", "备注"]
+    rows = [
+        [district, f"2024/{month}", str(1000 + 100 * n + month), f"{12 + n}.{month}5", ""]
+        for n, district in enumerate(DISTRICTS)
+        for month in (3, 4)
+    ]  # 8 rows: 崇川区 2024-03 holds 1003 units on 12.35 万㎡
+    rows.append(["如东县", "2024/3", "-12", "9.10", "系统更正中"])  # below min 0
+    rows.append(rows[0])  # the system exported the first row twice
+    path = _csv(folder / "可售存量统计_202404.csv", headers, rows, "gbk")
+    return Export(
+        path, "stock", 10, 8, quarantined=1, key="saleable_units",
+        values={1103: {"district_code": "320612", "period_month": dt.date(2024, 3, 1),
+                       "saleable_area_sqm": 133_500.0}},
+    )  # fmt: skip
+
+
 EXPORTS: dict[str, Callable[[Path], Export]] = {
     f.__name__: f
     for f in (bureau_new_home_gbk, new_home_xlsx_second_sheet, resale_english,
               resale_yuan_extra_columns, land_results, rental_register, bank_return_xlsx,
-              presale_permits)
+              presale_permits, stock_snapshot_gbk)
 }  # fmt: skip

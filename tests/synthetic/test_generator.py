@@ -14,11 +14,12 @@ import polars as pl
 import pytest
 import yaml
 
+from ingest.schemas import fact_sources
 from synthetic import generate
 from synthetic.geo import load_geography
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "ingest" / "contracts"
-SOURCES = ("new_home", "resale", "presale", "land", "rental", "credit")
+SOURCES = tuple(c.source for c in fact_sources())  # the registry: every fact contract
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +131,9 @@ def test_headers_are_spellings_the_contracts_accept(short_run: Path) -> None:
         "land": "land/土地出让成交_2021.xlsx",
         "rental": "rental/rental_registrations_2021.jsonl",
         "credit": "credit/信贷月报_2021.csv",
+        "stock": "stock/商品住宅可售存量_2021.csv",
     }
+    assert set(files) == set(SOURCES)
     for source, rel in files.items():
         contract = yaml.safe_load((CONTRACTS / f"{source}.yml").read_text(encoding="utf-8"))
         aliases = {a.split("@")[0] for c in contract["columns"] for a in c["aliases"]}
@@ -429,3 +432,21 @@ def test_progress_reports_every_month(tmp_path: Path) -> None:
     )
     assert calls == [("generate", 1, 2), ("generate", 2, 2)]
     assert summary["rows"]["new_home"] > 0 and summary["files"] > 0
+
+
+def test_the_stock_snapshot_is_the_generators_stock_truth(short_run: Path) -> None:
+    """At the last month no cancellation is still to come, so the month-end snapshot of saleable
+    units equals the stock the truth derives from every permit and every (net) sale."""
+    geo = load_geography()
+    truth = pl.read_csv(short_run / "truth/months_of_supply.csv", infer_schema=False).filter(
+        pl.col("period_month") == "2021-03-01"
+    )
+    expected = {r["district_code"]: float(r["stock_area_sqm"]) for r in truth.iter_rows(named=True)}
+    header, rows = read_table(short_run / "raw/stock/商品住宅可售存量_2021.csv")
+    assert header == ["区县", "统计月份", "可售套数", "可售面积(㎡)"]
+    march = [r for r in rows if r[1] == "2021年3月"]
+    assert len(march) == len(geo.codes) == len(expected)
+    for name, _, units, area in march:
+        code = geo.codes[geo.names.index(name)]
+        assert float(area) == pytest.approx(expected[code], abs=0.02), name  # both to 0.01 ㎡
+        assert int(units) > 0

@@ -18,12 +18,13 @@ from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
 from core.settings import paths as home_paths
+from ingest.schemas import fact_sources
 from pipeline.build import build
 from pipeline.load import load
 from serving import warehouse
 from synthetic import generate
 
-SOURCES = ("new_home", "resale", "rental", "presale", "land", "credit")
+SOURCES = tuple(c.source for c in fact_sources())  # the registry: every fact contract
 CASES = {f"without_{s}": tuple(x for x in SOURCES if x != s) for s in SOURCES} | {
     "only_new_home": ("new_home",)
 }
@@ -32,7 +33,7 @@ PAGES = ("new_homes", "resale", "rental", "land", "credit", "supply", "alerts", 
          "indices", "sql", "status")  # fmt: skip
 NAMES_ZH = {"new_home": "新建商品房网签备案合同", "resale": "存量房（二手房）网签合同",
             "rental": "住房租赁合同备案", "presale": "商品房预售许可", "land": "土地出让成交",
-            "credit": "金融机构房地产信贷月报"}  # fmt: skip
+            "credit": "金融机构房地产信贷月报", "stock": "商品住宅可售存量月报"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")

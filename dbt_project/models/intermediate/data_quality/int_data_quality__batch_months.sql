@@ -6,56 +6,19 @@
     quarantined), so a monthly file's counts go to its month almost whole (its later amendments of
     earlier months take their small shares) and a yearly file's are spread over its months.
     Summed over a batch's months, the attributed counts give back the ledger's counts.
+
+    The sources are those of the registry (every fact contract): their landed counts per batch ×
+    month come exported beside the ledger (stg_registry__batch_months), so no source is named here.
 #}
 with
 
-new_home as (
-    select 'new_home' as data_source, batch_id, period_month from {{ ref('stg_new_home__contracts') }}
-),
-
-resale as (
-    select 'resale' as data_source, batch_id, period_month from {{ ref('stg_resale__contracts') }}
-),
-
-rental as (
-    select 'rental' as data_source, batch_id, period_month from {{ ref('stg_rental__registrations') }}
-),
-
-credit as (
-    select 'credit' as data_source, batch_id, period_month from {{ ref('stg_credit__returns') }}
-),
-
-presale as (
-    select 'presale' as data_source, batch_id, period_month from {{ ref('stg_presale__permits') }}
-),
-
-land as (
-    select 'land' as data_source, batch_id, period_month from {{ ref('stg_land__parcels') }}
+batch_months as (
+    select * from {{ ref('stg_registry__batch_months') }}
 ),
 
 batches as (
     select * from {{ ref('stg_ledger__batches') }}
     where status = 'loaded'
-),
-
-landed as (
-    select * from new_home
-    union all select * from resale
-    union all select * from rental
-    union all select * from credit
-    union all select * from presale
-    union all select * from land
-),
-
-batch_months as (
-    select
-        data_source,
-        batch_id,
-        period_month,
-        count(*) as records_landed
-    from landed
-    where period_month is not null
-    group by data_source, batch_id, period_month
 ),
 
 weighted as (

@@ -11,7 +11,7 @@ batch_months as (
 ),
 
 expectations as (
-    select * from {{ ref('data_source_expectations') }}
+    select * from {{ ref('stg_registry__sources') }}
 ),
 
 delivered as (
