@@ -8,7 +8,7 @@
 with
 
 quality as (
-    select * from {{ ref('fct_data_quality') }}
+    select * from {{ ref('int_data_quality__source_months') }}
 ),
 
 city as (
