@@ -4,6 +4,9 @@
     month to the latest month any source has, zeros included, so a month whose file never
     arrived is a row with no records rather than a missing row.
 #}
+
+{{ config(materialized='table') }}
+
 with
 
 batch_months as (
