@@ -115,12 +115,20 @@ def recover(paths: Paths, committed: set[str]) -> list[Path]:
     return removed
 
 
+def partition_files(paths: Paths, source: str, batches: set[str] | None = None) -> list[Path]:
+    """The data files of a source's batch partitions in batch order (only `batches` if given)."""
+    files = sorted((paths.landing / source).glob("batch_id=*/data.parquet"))
+    if batches is None:
+        return files
+    return [f for f in files if f.parent.name.removeprefix("batch_id=") in batches]
+
+
 def current_versions(paths: Paths, contract: Contract) -> pl.DataFrame:
     """Key + record hash of each record's current version: the latest batch, then the latest row
     in it, wins (as in dbt's latest_version), so versions follow the order files were loaded."""
     key = list(contract.key)
     schema = landing_schema(contract)
-    files = sorted((paths.landing / contract.source).glob("batch_id=*/data.parquet"))
+    files = partition_files(paths, contract.source)
     if not files:
         return pl.DataFrame(schema={c: schema[c] for c in [*key, "_record_hash"]})
     return (
@@ -205,7 +213,6 @@ def export_sources(paths: Paths) -> Path:
             "source": e.source,
         }
         for c in fact_sources()
-        if c.delivery is not None
         for e in c.delivery.expectations
     ]
     final = paths.landing / SOURCES_EXPORT
@@ -221,11 +228,7 @@ def export_batch_months(paths: Paths, committed: set[str]) -> Path:
     for c in fact_sources():
         if c.period_column is None:
             continue
-        files = [
-            f
-            for f in sorted((paths.landing / c.source).glob("batch_id=*/data.parquet"))
-            if f.parent.name.removeprefix("batch_id=") in committed
-        ]
+        files = partition_files(paths, c.source, committed)
         if not files:
             continue
         frames.append(

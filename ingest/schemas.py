@@ -140,6 +140,11 @@ def _column(source: str, spec: dict[str, Any]) -> Column:
 def _delivery(source: str, spec: dict[str, Any] | None) -> Delivery | None:
     if spec is None:
         return None
+    missing = [
+        k for k in ("name_en", "affects_zh", "affects_en") if not str(spec.get(k) or "").strip()
+    ]
+    if missing:
+        raise UserError(f"contract {source}: delivery lacks {', '.join(missing)}")
     expectations = []
     for e in spec.get("expectations") or []:
         if e.get("cadence") not in CADENCES:

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+import pytest
 
+from core.errors import UserError
 from ingest.landing import BATCH_MONTHS_EXPORT, SOURCES_EXPORT, export_ledger
 from tests.ingestion.exports import stock_snapshot_gbk
 from tests.ingestion.helpers import landed, load_one, quarantined
@@ -48,3 +50,53 @@ def test_the_build_exports_list_the_source_and_count_its_months(home, tmp_path):
         ("stock", batch.batch_id, dt.date(2024, 3, 1), 4),
         ("stock", batch.batch_id, dt.date(2024, 4, 1), 4),
     ]
+
+
+def test_a_partition_no_committed_batch_owns_is_not_counted(home, tmp_path):
+    """A load killed after renaming its partition into place but before the ledger commit leaves
+    files the ledger never vouched for: the month counts leave them out, as the staging does."""
+    batch = load_one(stock_snapshot_gbk(tmp_path).path, home)
+    committed = home.landing / "stock" / f"batch_id={batch.batch_id}" / "data.parquet"
+    orphan = home.landing / "stock" / "batch_id=b9999999" / "data.parquet"
+    orphan.parent.mkdir(parents=True)
+    pl.read_parquet(committed).with_columns(_batch_id=pl.lit("b9999999")).write_parquet(orphan)
+    export_ledger(home)
+    months = pl.read_parquet(home.landing / BATCH_MONTHS_EXPORT)
+    assert months.get_column("batch_id").unique().to_list() == [batch.batch_id]
+    assert months.get_column("records_landed").sum() == 8
+
+
+@pytest.mark.parametrize(
+    ("delivery", "message"),
+    [
+        (
+            "delivery:\n  name_en: Stock\n  expectations:\n"
+            "    - {cadence: monthly, valid_from: 2016-01-01, source: x}\n",
+            "contract stock2: delivery lacks affects_zh, affects_en",
+        ),
+        (
+            "delivery:\n  name_en: Stock\n  affects_zh: 甲\n  affects_en: a\n  expectations:\n"
+            "    - {cadence: weekly, valid_from: 2016-01-01, source: x}\n",
+            "contract stock2: delivery cadence 'weekly' is not one of ('monthly', 'irregular')",
+        ),
+        (
+            "delivery:\n  name_en: Stock\n  affects_zh: 甲\n  affects_en: a\n  expectations:\n"
+            "    - {cadence: monthly, source: x}\n",
+            "contract stock2: each delivery expectation needs a valid_from date and a source",
+        ),
+    ],
+)
+def test_a_bad_delivery_block_is_one_line_naming_the_contract(tmp_path, delivery, message):
+    from ingest.schemas import CONTRACTS_DIR, _load
+
+    text = (CONTRACTS_DIR / "stock.yml").read_text(encoding="utf-8")
+    start = text.index("delivery:")
+    end = text.index("columns:")
+    path = tmp_path / "stock2.yml"
+    path.write_text(
+        text[:start].replace("source: stock", "source: stock2") + delivery + text[end:],
+        encoding="utf-8",
+    )
+    with pytest.raises(UserError) as caught:
+        _load(path)
+    assert str(caught.value) == message
