@@ -59,6 +59,30 @@ _PREFERRED: dict[str, tuple[str, str, int, int]] = {
     "flipping_ring": ("320602", "2019-03", 26, 0),
     "volume_surge": ("320682", "2019-06", 1, 12),
     "withheld_supply": ("320612", "2020-09", 12, 0),
+    # presale-fund supervision and developers: district and months fixed once the permit,
+    # project or developer is chosen (synthetic/escrow.py, synthetic/developers.py)
+    "escrow_diversion": ("", "2022-04", 6, 2),
+    "escrow_early_release": ("", "2021-09", 5, 3),
+    "construction_stall": ("", "2022-05", 12, 4),
+    "developer_red_slide": ("", "2021-06", 13, 3),
+}
+# extra expected alerts of one planted event: kind -> (rule, level, description)
+EXTRA_RULES: dict[str, tuple[str, str, str]] = {
+    "escrow_early_release": (
+        "escrow_balance_short",
+        "red",
+        "提前拨付后监管账户余额低于应留存重点监管资金 / balance below the required key funds",
+    ),
+    "construction_stall": (
+        "delivery_overdue",
+        "red",
+        "超过约定交付日期仍未竣工验收 / promised delivery date passed before completion",
+    ),
+    "developer_red_slide": (
+        "developer_debt_growth",
+        "orange",
+        "有息负债年增速超过所在档位上限 / interest-bearing debt growth above its tier's cap",
+    ),
 }
 
 RULES: dict[str, tuple[str, str, str, str]] = {
@@ -128,6 +152,30 @@ RULES: dict[str, tuple[str, str, str, str]] = {
         "project",
         "开发商取证后捂盘惜售 / developer holds permitted units off the market",
     ),
+    "escrow_diversion": (
+        "escrow_deposit_shortfall",
+        "red",
+        "project",
+        "购房款约半数未存入监管账户（挪用） / half the buyers' payments bypass the escrow account",
+    ),
+    "escrow_early_release": (
+        "escrow_release_ahead",
+        "red",
+        "project",
+        "主体结构1/2即按封顶比例拨付重点监管资金 / key funds released ahead of the node schedule",
+    ),
+    "construction_stall": (
+        "construction_stalled",
+        "red",
+        "project",
+        "主体结构1/2后停工12个月以上仍在销售 / no construction node for 12+ months while selling",
+    ),
+    "developer_red_slide": (
+        "developer_red_line_tier",
+        "red",
+        "developer",
+        "房企三道红线逐季恶化 绿→黄→橙→红 / developer slides green→yellow→orange→red",
+    ),
 }
 
 
@@ -139,9 +187,15 @@ def plan_events(geo: Geography, start: int, end: int) -> dict[str, Slot]:
         hi = end - length + 1
         if kind == "bank_concentration":
             hi = end
+        if kind == "developer_red_slide":
+            lo = max(_quarter_end(lo), _quarter_end(_red_lines_from()))
         if hi < lo:
             continue
         first = min(max(parse_month(pref), lo), hi)
+        if kind == "developer_red_slide":
+            first = _quarter_end(first) if _quarter_end(first) <= hi else first - first % 3 - 1
+            if first < lo:
+                continue
         last = end if kind == "bank_concentration" else first + length - 1
         district = geo.codes.index(code) if code in geo.codes else -1
         out[kind] = Slot(kind=kind, district=district, first=first, last=min(last, end))
@@ -150,13 +204,29 @@ def plan_events(geo: Geography, start: int, end: int) -> dict[str, Slot]:
     return out
 
 
+def _quarter_end(month: int) -> int:
+    return month + (2 - month % 3)
+
+
+def _red_lines_from() -> int:
+    from synthetic.policy import load_policy
+
+    day = min(r.valid_from for r in load_policy().red_lines)
+    return day.year * 12 + day.month - 1
+
+
 def event_rows(geo: Geography, slots: dict[str, Slot]) -> list[dict[str, str]]:
     """Rows of truth/events.csv, in a stable order."""
     rows = []
-    for i, (kind, slot) in enumerate(
-        sorted(slots.items(), key=lambda kv: list(_PREFERRED).index(kv[0]))
-    ):
+    planned = []
+    for kind, slot in sorted(slots.items(), key=lambda kv: list(_PREFERRED).index(kv[0])):
         rule, level, entity_type, text = RULES[kind]
+        planned.append((kind, slot, rule, level, entity_type, text, slot.first, slot.last))
+        extra = slot.params.get("extra")  # (first, last) of a second expected alert
+        if kind in EXTRA_RULES and extra is not None:
+            rule2, level2, text2 = EXTRA_RULES[kind]
+            planned.append((kind, slot, rule2, level2, entity_type, text2, *extra))
+    for i, (kind, slot, rule, level, entity_type, text, first, last) in enumerate(planned):
         code = geo.codes[slot.district] if slot.district >= 0 else geo.city_code
         rows.append(
             {
@@ -166,8 +236,8 @@ def event_rows(geo: Geography, slots: dict[str, Slot]) -> list[dict[str, str]]:
                 "entity_type": entity_type,
                 "entity_ids": ";".join(slot.entity_ids),
                 "related_ids": ";".join(slot.related_ids),
-                "start_month": month_str(slot.first) + "-01",
-                "end_month": month_str(slot.last) + "-01",
+                "start_month": month_str(first) + "-01",
+                "end_month": month_str(last) + "-01",
                 "magnitude": "" if slot.magnitude is None else f"{slot.magnitude:.4g}",
                 "expected_rule": rule,
                 "expected_level": level,

@@ -146,4 +146,20 @@ BANKS: tuple[tuple[str, str, int, str, float, float], ...] = (
     ("B021", "海门民生村镇银行", 5, "村镇银行", 15, 0.003),
 )
 PF_CENTRE = ("GJJ3206", "南通市住房公积金管理中心")
+
+
+# Presale-fund supervision (预售资金监管): generator behaviour, not policy (the release shares,
+# node gaps allowed and cost standards are read from the dbt seeds by synthetic/policy.py).
+ESCROW_DOWN_SHARE = 0.30        # down payment of a loan-financed contract, paid in the sign month
+ESCROW_BUFFER_SHARE = 0.02      # of the key amount, left above the required key funds
+ESCROW_DIVERTED_SHARE = 0.5     # planted diversion: share of buyers' payments sent elsewhere
+PROMISED_DELIVERY_MONTHS = 30   # promised delivery: issue month + 30 months
+# Months from the previous node (正负零: before the permit's issue month), each range strictly
+# under the seed's max_months_to_next of the node before it (checked when the policy loads).
+NODE_GAP_MONTHS = {"正负零": (3, 3), "主体结构二分之一": (4, 5), "主体封顶": (4, 5),
+                   "竣工验收": (8, 10), "交付": (3, 4)}
+STALL_MONTHS = 16               # planted stall: the node after 主体结构二分之一 is 16 months late
+# Developer groups' balance sheets (重点房企资金监测): targets of the three ratios per tier.
+DEV_ASSETS_YUAN = (2e10, 5e11)
+DEV_YELLOW_EVERY = 6            # about one developer in six is a stable 黄档 (one line breached)
 # fmt: on

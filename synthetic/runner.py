@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from synthetic import credit, land, people, rentals, resale, sales, stock
+from synthetic import credit, escrow, land, people, rentals, resale, sales, stock
 from synthetic.calendar import month_str, parse_month, rng_for
+from synthetic.developers import DeveloperBook
 from synthetic.dirty import DirtySpec, inject
 from synthetic.events import plan_events
 from synthetic.geo import load_geography
@@ -84,6 +85,14 @@ CREDIT_SPEC = DirtySpec(
     1e4,
     ("各项贷款余额(万元)",),
     {"missing_required": 1, "unit_confusion": 1, "bad_number": 1},
+)
+
+
+SUPERVISION_EVENTS = (
+    "escrow_diversion",
+    "escrow_early_release",
+    "construction_stall",
+    "developer_red_slide",
 )
 
 
@@ -166,7 +175,10 @@ def run(
     scale: float,
     seed: int,
     progress: Callable[[str, int, int], None] | None,
+    supervision: bool = True,
 ) -> dict:
+    """The month loop; `supervision=False` leaves out the escrow, construction and developer
+    sources (and their events), which changes nothing else: tests compare both."""
     s, e = _validate(start, end, scale)
     out = Path(out)
     for sub in ("raw", "truth"):
@@ -174,6 +186,9 @@ def run(
             shutil.rmtree(out / sub)
     geo = load_geography()
     events = plan_events(geo, s, e)
+    if not supervision:
+        for kind in SUPERVISION_EVENTS:
+            events.pop(kind, None)
     surges = []
     if "price_surge" in events:
         ev = events["price_surge"]
@@ -189,12 +204,19 @@ def run(
     w.next_person = int(store.owner.max()) + 1 if store.n else 0
     _plant_ring(w)
     o = Output(out)
+    book = escrow.EscrowBook(o.raw) if supervision else None
+    devs = DeveloperBook(o.raw) if supervision else None
     presale = PresaleBook()
     land_rows: list[pl.DataFrame] = []
     total = e - s + 1
     for month in range(s, e + 1):
         year, ym = month // 12, month_str(month)
+        n_permits = len(store.permits)
         issue_permits(w, month, presale)
+        if book is not None:
+            new = list(enumerate(store.permits))[n_permits:]
+            book.open_permits(w, month, new)
+            escrow.plant(w, month, book)
         rng = rng_for(seed, "dirty", month)
         df = sales.sell_new_homes(w, month)
         raw = sales.to_raw(w, df, month).with_columns(_p=df["protected"])
@@ -250,11 +272,23 @@ def run(
             int(rng.random() < 0.2),
         )
         _emit_stock(o, w, month)
+        if book is not None and devs is not None:
+            book.month(w, month, df)
+            devs.quarter(w, month)
         if month % 12 == 11 or month == e:
             _flush_year(o, w, year, land_rows, presale, rng_for(seed, "land_dirty", year))
             land_rows = []
         if progress is not None:
             progress("generate", month - s + 1, total)
+    if book is not None and devs is not None:
+        book.flush_construction()
+        devs.finalise(w)
+        for kind in SUPERVISION_EVENTS[:3]:
+            if kind in events and not events[kind].params.get("permits"):
+                del events[kind]  # no permit fitted: the event is not listed
+        for rows in (book.rows, devs.rows):
+            for src, files in rows.items():
+                o.rows[src].update(files)
     first_year = min(s // 12, 2016)
     ref_counts = write_reference(w, out, first_year, e // 12)
     finalise_events(w, months_of_supply(w))
@@ -272,6 +306,9 @@ def run(
         "events": sorted(events),
     }
     write_truth(w, out, sorted(o.dirty, key=lambda d: (d[0], d[1], d[2])), manifest)
+    if book is not None and devs is not None:
+        book.write_truth(out / "truth")
+        devs.write_truth(out / "truth")
     _copy_truth_doc(out)
     return {
         "out_dir": str(out),
