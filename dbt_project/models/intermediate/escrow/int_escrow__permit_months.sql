@@ -2,12 +2,15 @@
     预售资金监管 per presale permit × month, from the month its supervision agreement was signed
     to the latest month any escrow return reports. Beside the bank's return for the permit's
     account: the contract amount its buyers signed (new-home contracts on the permit, cancelled
-    ones included: their money came in and goes out again as a refund), the construction node
+    ones included: their money came in and goes out again as a refund; contracts signed once the
+    permit is delivered are 现房 sales outside supervision and are not due), the construction node
     reached and what the release schedule allows.
 
-    收存率 (deposit_ratio_3m_pct) compares deposits of the trailing three months with the contract
-    amount signed in the three months before each of them (mortgage loans reach the account about
-    a month after signing): deposits of months m-2..m ÷ contracts of months m-3..m-1. Key funds
+    收存率 (deposit_ratio_3m_pct) is judged on the contracts of the three months before this one,
+    whose money has all arrived by now: 首付款 and 一次性付款 arrive in the month of signing, 按揭放款
+    the month after, so (down + full payments of months m-3..m-1 + mortgage loans of months
+    m-2..m) ÷ contracts of months m-3..m-1. A sound account gives about 100 % whatever its sales
+    rhythm; buyers paying elsewhere pull it down month by month. Key funds
     held are the first deposits up to the key supervised amount; the balance must cover them less
     what the release schedule allows (required_key_balance_yuan).
 #}
@@ -73,7 +76,19 @@ monthly as (
         statements.account_no is not null as has_statement,
         coalesce(contracts.contracts_signed, 0) as contracts_signed,
         coalesce(contracts.contract_amount_yuan, 0) as contract_amount_yuan,
+        -- after 交付 (all key funds releasable) the permit's units sell as 现房, outside supervision
+        case
+            when coalesce(progress.release_allowed_pct, 0) < 100 then coalesce(contracts.contracts_signed, 0)
+            else 0
+        end as contracts_due,
+        case
+            when coalesce(progress.release_allowed_pct, 0) < 100 then coalesce(contracts.contract_amount_yuan, 0)
+            else 0
+        end as contract_amount_due_yuan,
         coalesce(statements.deposits_yuan, 0) as deposits_yuan,
+        coalesce(statements.deposit_down_payment_yuan, 0) + coalesce(statements.deposit_full_payment_yuan, 0)
+            as deposits_at_signing_yuan,
+        coalesce(statements.deposit_mortgage_yuan, 0) as deposits_mortgage_yuan,
         coalesce(statements.release_key_yuan, 0) as release_key_yuan,
         coalesce(statements.withdrawal_other_yuan, 0) as withdrawal_other_yuan,
         coalesce(statements.refund_yuan, 0) as refund_yuan,
@@ -105,10 +120,12 @@ running as (
         sum(deposits_yuan) over w_to_date as deposits_to_date_yuan,
         sum(refund_yuan) over w_to_date as refunds_to_date_yuan,
         sum(release_key_yuan) over w_to_date as releases_to_date_yuan,
-        sum(contract_amount_yuan) over w_to_date as contract_amount_to_date_yuan,
-        sum(deposits_yuan) over (w_permit rows between 2 preceding and current row) as deposits_3m_yuan,
-        sum(contract_amount_yuan) over (w_permit rows between 3 preceding and 1 preceding) as contract_amount_prior_3m_yuan,
-        sum(contracts_signed) over (w_permit rows between 3 preceding and 1 preceding) as contracts_prior_3m,
+        sum(contract_amount_due_yuan) over w_to_date as contract_amount_to_date_yuan,
+        coalesce(sum(deposits_at_signing_yuan) over (w_permit rows between 3 preceding and 1 preceding), 0)
+            + sum(deposits_mortgage_yuan) over (w_permit rows between 2 preceding and current row)
+            as deposits_3m_yuan,
+        sum(contract_amount_due_yuan) over (w_permit rows between 3 preceding and 1 preceding) as contract_amount_prior_3m_yuan,
+        sum(contracts_due) over (w_permit rows between 3 preceding and 1 preceding) as contracts_prior_3m,
         sum(contracts_signed) over (w_permit rows between 2 preceding and current row) as contracts_3m
     from monthly
     window
@@ -147,3 +164,5 @@ select
     final.*,
     100.0 * closing_balance_yuan / nullif(required_key_balance_yuan, 0) as balance_vs_required_pct
 from final
+-- a completed permit drops out once its account stops reporting (closed after 交付)
+where has_statement or not is_completed

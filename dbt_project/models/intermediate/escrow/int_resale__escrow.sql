@@ -26,10 +26,10 @@ aggregated as (
         geo_level,
         geo_code,
         geo_name,
-        count(*) as contracts,
-        count(fund_supervised) as contracts_reported,
-        count(*) filter (where fund_supervised) as contracts_supervised,
-        count(*) filter (where not fund_supervised) as contracts_outside_escrow,
+        cast(count(*) as bigint) as contracts,
+        cast(count(fund_supervised) as bigint) as contracts_reported,
+        cast(count(*) filter (where fund_supervised) as bigint) as contracts_supervised,
+        cast(count(*) filter (where not fund_supervised) as bigint) as contracts_outside_escrow,
         sum(total_price_yuan) as amount_yuan,
         sum(total_price_yuan) filter (where not fund_supervised) as amount_outside_escrow_yuan
     from by_period
