@@ -151,6 +151,10 @@ PF_CENTRE = ("GJJ3206", "南通市住房公积金管理中心")
 # Presale-fund supervision (预售资金监管): generator behaviour, not policy (the release shares,
 # node gaps allowed and cost standards are read from the dbt seeds by synthetic/policy.py).
 ESCROW_DOWN_SHARE = 0.30        # down payment of a loan-financed contract, paid in the sign month
+# months from signing to the loan's disbursement into the account: 0 (within the sign month)
+# keeps a normal permit's trailing deposits equal to its contracts; 1 left a lone loan contract
+# at 30% for a month (scale 0.03: 39% of permit-months under 90%), a false shortfall
+ESCROW_MORTGAGE_LAG_MONTHS = 0
 ESCROW_BUFFER_SHARE = 0.02      # of the key amount, left above the required key funds
 ESCROW_DIVERTED_SHARE = 0.5     # planted diversion: share of buyers' payments sent elsewhere
 PROMISED_DELIVERY_MONTHS = 30   # promised delivery: issue month + 30 months
