@@ -30,7 +30,8 @@ from synthetic import generate
 # test_every_source_is_left_out_somewhere_and_said_missing_there fails for it). A source new to
 # the registry is left out of the two only_* cases by construction:
 #   new_home -> without_new_home          resale -> without_resale
-#   credit, land, presale, rental, stock (and any new source) -> only_new_home_and_resale
+#   credit, land, presale, rental, stock, the escrow, construction and developer sources (and
+#   any new source) -> only_new_home_and_resale
 SOURCES = tuple(c.source for c in fact_sources())
 CASES = {
     "without_new_home": tuple(s for s in SOURCES if s != "new_home"),
@@ -44,7 +45,10 @@ PAGES = ("new_homes", "resale", "rental", "land", "credit", "supply", "alerts", 
          "indices", "sql", "status")  # fmt: skip
 NAMES_ZH = {"new_home": "新建商品房网签备案合同", "resale": "存量房（二手房）网签合同",
             "rental": "住房租赁合同备案", "presale": "商品房预售许可", "land": "土地出让成交",
-            "credit": "金融机构房地产信贷月报", "stock": "商品住宅可售存量月报"}  # fmt: skip
+            "credit": "金融机构房地产信贷月报", "stock": "商品住宅可售存量月报",
+            "escrow_agreement": "商品房预售资金监管协议",
+            "escrow_statement": "预售资金监管账户月报", "construction": "工程形象进度",
+            "developer_finance": "重点房地产企业资金监测季报"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
