@@ -508,11 +508,12 @@ def _plant_stall(w: World, month: int, book: EscrowBook, slot) -> None:
         mine = [p for p in proj.permits if p in book.accounts]
         if any(p in busy for p in mine):
             continue
+        last = max(m for p in mine for m in book.accounts[p].node_months if m <= month)
         cand = (month - proj.first_month >= 29, int(unsold[s.permits[pidx].project]))
-        if cand[1] >= 12 and cand > key:
+        if last + 12 <= w.end and cand[1] >= 12 and cand > key:
             best, key = s.permits[pidx].project, cand
     if best is None:
-        if month + 12 > w.end:
+        if month + 1 > w.end - 8:  # the last node may be months back, but not more than 4
             del w.events["construction_stall"]
         else:
             slot.first = month + 1
@@ -520,9 +521,6 @@ def _plant_stall(w: World, month: int, book: EscrowBook, slot) -> None:
     proj = s.projects[best]
     mine = [p for p in proj.permits if p in book.accounts]
     last = max(m for p in mine for m in book.accounts[p].node_months if m <= month)
-    if last + 12 > w.end:
-        del w.events["construction_stall"]
-        return
     book.stall(mine, month, STALL_MONTHS)
     slot.params["project"] = best
     _claim(w, slot, book.accounts[mine[0]], mine)
