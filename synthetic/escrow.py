@@ -320,9 +320,17 @@ class EscrowBook:
             if acc is not None and not acc.closed and cid in self.deposited:
                 flows[p][3] += self.deposited.pop(cid)
         pending = self._pending_refunds(w, month)  # after this month's deposits are known
-        for pidx, acc in self.accounts.items():
-            if not acc.closed:
-                self._statement(month, acc, flows.get(pidx, [0.0] * 4), pending.get(pidx, 0.0))
+        rows = [
+            self._statement(month, acc, flows.get(pidx, [0.0] * 4), pending.get(pidx, 0.0))
+            for pidx, acc in self.accounts.items()
+            if not acc.closed
+        ]
+        if rows:
+            self._write(
+                "escrow_statement",
+                f"escrow_statement/监管账户月报_{month_str(month)}.csv",
+                pl.DataFrame(rows, schema={h: pl.Utf8 for h in STATEMENT_HEADERS}),
+            )
 
     def _pending_refunds(self, w: World, month: int) -> dict[int, float]:
         """Deposits of contracts already queued for a later cancellation, per permit."""
@@ -336,7 +344,7 @@ class EscrowBook:
             out[int(p)] += self.deposited.get(cid, 0.0)
         return out
 
-    def _statement(self, month: int, acc: Account, flow: list[float], hold: float) -> None:
+    def _statement(self, month: int, acc: Account, flow: list[float], hold: float) -> dict:
         down, _, full, refund = flow
         mortgage = acc.mortgage.pop(month, 0.0)
         deposits = down + mortgage + full
@@ -359,28 +367,19 @@ class EscrowBook:
         other = max(0.0, cash - release - kept)
         closing = cash - release - other
         acc.balance = closing
-        self._write(
-            "escrow_statement",
-            f"escrow_statement/监管账户月报_{month_str(month)}.csv",
-            pl.DataFrame(
-                [
-                    {
-                        "监管账号": acc.account_no,
-                        "监管银行": acc.bank,
-                        "报告期": month_str(month),
-                        "期初余额": f"{opening:.0f}",
-                        "首付款入账": f"{down:.0f}",
-                        "按揭放款入账": f"{mortgage:.0f}",
-                        "一次性付款入账": f"{full:.0f}",
-                        "重点监管资金拨付": f"{release:.0f}",
-                        "一般监管资金使用": f"{other:.0f}",
-                        "退房退款": f"{refund:.0f}",
-                        "期末余额": f"{closing:.0f}",
-                    }
-                ],
-                schema={h: pl.Utf8 for h in STATEMENT_HEADERS},
-            ),
-        )
+        row = {
+            "监管账号": acc.account_no,
+            "监管银行": acc.bank,
+            "报告期": month_str(month),
+            "期初余额": f"{opening:.0f}",
+            "首付款入账": f"{down:.0f}",
+            "按揭放款入账": f"{mortgage:.0f}",
+            "一次性付款入账": f"{full:.0f}",
+            "重点监管资金拨付": f"{release:.0f}",
+            "一般监管资金使用": f"{other:.0f}",
+            "退房退款": f"{refund:.0f}",
+            "期末余额": f"{closing:.0f}",
+        }
         true_required = max(0.0, key_in - acc.key * pct)
         n, signed = self.signed.get((acc.pidx, month), (0, 0.0))
         self.truth.append(
@@ -406,6 +405,7 @@ class EscrowBook:
         )
         if delivered and not acc.mortgage and hold == 0 and closing == 0:
             acc.closed = True
+        return row
 
 
 # ---------- planted events
