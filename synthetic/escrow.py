@@ -242,11 +242,11 @@ class EscrowBook:
     # ---------- construction
 
     def stall(self, pidxs: list[int], after: int, months: int) -> None:
-        """Postpone every node after 主体结构二分之一 that is still to come by `months`."""
+        """Postpone every node from 主体结构二分之一 on that is still to come by `months`."""
         half = self.policy.node("主体结构二分之一").order
         for pidx in pidxs:
             acc = self.accounts[pidx]
-            for k in range(half, len(acc.node_months)):
+            for k in range(half - 1, len(acc.node_months)):
                 if acc.node_months[k] > after:
                     acc.node_months[k] += months
 
@@ -509,7 +509,8 @@ def _plant_stall(w: World, month: int, book: EscrowBook, slot) -> None:
         if any(p in busy for p in mine):
             continue
         last = max(m for p in mine for m in book.accounts[p].node_months if m <= month)
-        cand = (month - proj.first_month >= 29, int(unsold[s.permits[pidx].project]))
+        closed = month - proj.first_month >= 29 or len(proj.permits) >= 5  # no new permits
+        cand = (closed, int(unsold[s.permits[pidx].project]))
         if last + 12 <= w.end and cand[1] >= 12 and cand > key:
             best, key = s.permits[pidx].project, cand
     if best is None:
@@ -524,12 +525,8 @@ def _plant_stall(w: World, month: int, book: EscrowBook, slot) -> None:
     book.stall(mine, month, STALL_MONTHS)
     slot.params["project"] = best
     _claim(w, slot, book.accounts[mine[0]], mine)
-    resume = min(
-        (m for p in mine for m in book.accounts[p].node_months if m > month), default=w.end + 1
-    )
     slot.first = last
-    slot.last = min(w.end, resume - 1)
-    slot.magnitude = float(min(resume, w.end + 1) - last)
+    slot.last = w.end  # the realised window is measured at the end (finalise_stall)
     done = book.policy.node("竣工验收").order
     windows = []
     for p in mine:
@@ -539,3 +536,18 @@ def _plant_stall(w: World, month: int, book: EscrowBook, slot) -> None:
     windows = [(a, b) for a, b in windows if a <= b]
     if windows:
         slot.params["extra"] = max(windows, key=lambda x: (x[1] - x[0], -x[0]))
+
+
+def finalise_stall(w: World, book: EscrowBook) -> None:
+    """The stall as it happened: from the project's last node before it to the month before its
+    next node (any permit's, one issued during the stall included); left out under 12 months."""
+    slot = w.events.get("construction_stall")
+    if slot is None or "project" not in slot.params:
+        return
+    months = [m for p in slot.params["permits"] for m in book.accounts[p].node_months]
+    resume = min((m for m in months if m > slot.first), default=w.end + 1)
+    if min(resume, w.end + 1) - slot.first < 13:  # 12 full months without a node
+        del w.events["construction_stall"]
+        return
+    slot.last = min(w.end, resume - 1)
+    slot.magnitude = float(min(resume, w.end + 1) - slot.first)

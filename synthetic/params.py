@@ -162,7 +162,7 @@ PROMISED_DELIVERY_MONTHS = 30   # promised delivery: issue month + 30 months
 # under the seed's max_months_to_next of the node before it (checked when the policy loads).
 NODE_GAP_MONTHS = {"正负零": (3, 3), "主体结构二分之一": (4, 5), "主体封顶": (4, 5),
                    "竣工验收": (8, 10), "交付": (3, 4)}
-STALL_MONTHS = 16               # planted stall: the node after 主体结构二分之一 is 16 months late
+STALL_MONTHS = 20               # planted stall: the node after 主体结构二分之一 is 20 months late
 # Developer groups' balance sheets (重点房企资金监测): targets of the three ratios per tier.
 DEV_ASSETS_YUAN = (2e10, 5e11)
 DEV_YELLOW_EVERY = 9            # crc32(name) % 9 == 0: stable 黄档 (2 of the 20 brands)

@@ -490,3 +490,28 @@ def test_a_short_range_leaves_out_what_does_not_fit(tmp_path: Path) -> None:
     kinds = set(pl.read_csv(tmp_path / "truth/events.csv", infer_schema=False)["kind"])
     assert not kinds & {"construction_stall", "developer_red_slide"}
     assert {"escrow_diversion"} <= kinds
+
+
+def test_a_long_stall_passes_the_promised_delivery_date(tmp_path: Path) -> None:
+    run(tmp_path, "2020-01", "2024-12", SCALE, SEED, None)
+    ev = _events(tmp_path)
+    stall = ev[("construction_stall", "construction_stalled")]
+    late = ev[("construction_stall", "delivery_overdue")]
+    assert late["entity_ids"] == stall["entity_ids"] and late["event_id"] != stall["event_id"]
+    ag = _csvs(tmp_path / "raw/escrow_agreement").filter(pl.col("项目编号") == stall["entity_ids"])
+    con = _csvs(tmp_path / "raw/construction").filter(pl.col("形象进度节点") == "竣工验收")
+    done = dict(con.group_by("预售许可证号").agg(pl.col("达到日期").max()).iter_rows())
+    overdue = [
+        r["预售许可证号"]
+        for r in ag.iter_rows(named=True)
+        if r["约定交付日期"][:7] < late["start_month"][:7]
+        and done.get(r["预售许可证号"], "9999")[:7] > late["end_month"][:7]
+    ]
+    assert overdue and set(overdue) <= set(stall["related_ids"].split(";"))
+    first, last = stall["start_month"][:7], stall["end_month"][:7]
+    assert _month(last) - _month(first) >= 12
+    nodes = _csvs(tmp_path / "raw/construction").filter(
+        (pl.col("项目编号") == stall["entity_ids"])
+        & pl.col("达到日期").str.slice(0, 7).is_between(pl.lit(first), pl.lit(last), closed="right")
+    )
+    assert nodes.is_empty()
