@@ -5,7 +5,7 @@ permit area × the cost standard in force, from the seed), a construction schedu
 (开工, 正负零 before the permit, then 主体结构二分之一, 主体封顶, 竣工验收, 交付, gaps under the
 seed's max_months_to_next) and an escrow account whose monthly statement follows the permit's
 own new-home contracts: cash and instalment buyers pay in full in the sign month, loan buyers a
-down payment and the bank the loan (ESCROW_MORTGAGE_LAG_MONTHS later: 0, within the sign month);
+down payment and the bank the loan (ESCROW_MORTGAGE_LAG_MONTHS later: the month after);
 a cancellation refunds what was deposited. The
 account holds min(key amount, net deposits) as key funds; at each node the bank releases key
 funds up to the node's cumulative share and the developer withdraws what lies above the key

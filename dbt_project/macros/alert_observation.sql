@@ -1,7 +1,8 @@
 {#
     One indicator's rows for int_alerts__observations: the entity columns come from its kind
-    (an area, a bank, a parcel, a project, a pseudonymised buyer, a data source), so each indicator states only what it
-    measures. A data source is judged city-wide (geo_code from a `city` relation in from_sql).
+    (an area, a bank, a parcel, a project, a pseudonymised buyer, a developer group, a data
+    source), so each indicator states only what it
+    measures. A data source and a developer group are judged city-wide (geo_code from a `city` relation in from_sql).
 #}
 {% macro alert_observation(indicator, kind, from_sql, value, alias, upper='null', lower='null', sample='1.0', grain='month') -%}
     select
@@ -60,6 +61,17 @@
         'project' as entity_type,
         {{ alias }}.project_id as entity_id,
         {{ alias }}.project_name as entity_name,
+        cast(null as string) as institution_id,
+        cast(null as string) as parcel_id,
+    {%- elif kind == 'developer' %}
+        {{ alias }}.period_start,
+        'city' as geo_level,
+        city.geo_code,
+        city.geo_name,
+        cast(null as string) as district_code,
+        'developer' as entity_type,
+        {{ alias }}.developer_id as entity_id,
+        {{ alias }}.developer as entity_name,
         cast(null as string) as institution_id,
         cast(null as string) as parcel_id,
     {%- elif kind == 'source' %}

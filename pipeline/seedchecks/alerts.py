@@ -53,11 +53,12 @@ INDICATOR_COLUMNS = (
     "source_model", "entity_type", "geo_levels", "period_grain", "evidence", "assessment_item",
     "valid_from", "source",
 )  # fmt: skip
-ENTITY_KINDS = ("area", "institution", "parcel", "project", "buyer", "source")
+ENTITY_KINDS = ("area", "institution", "parcel", "project", "buyer", "developer", "source")
 GEO_LEVELS = ("city", "urban", "district")
 GRAINS = ("month", "year")
 # What fct_alert_evidence lists behind an indicator's alerts (besides the alert's own entity).
 EVIDENCE = (
+    "escrow_permits",
     "filed_price_contracts", "flip_resales", "window_purchases", "failed_parcels",
     "withheld_projects",
 )  # fmt: skip

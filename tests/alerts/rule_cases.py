@@ -33,7 +33,7 @@ CITY_NAME = "全市"
 
 
 def indicator_kinds() -> dict[str, str]:
-    """Indicator → entity kind (area, institution, parcel, project, buyer, source)."""
+    """Indicator → entity kind (area, institution, parcel, project, buyer, developer, source)."""
     return {code: indicator.entity for code, indicator in INDICATORS.items()}
 
 

@@ -116,7 +116,7 @@ def test_a_registered_indicator_judges_a_known_entity(seeds):
     _fails(
         seeds,
         "alert_indicators.csv row 2: unknown entity_type 'bank'"
-        " (area, institution, parcel, project, buyer, source)",
+        " (area, institution, parcel, project, buyer, developer, source)",
     )
 
 

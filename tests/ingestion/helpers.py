@@ -62,3 +62,14 @@ def landed(home: Paths, source: str) -> pl.DataFrame:
 
 def quarantined(home: Paths) -> pl.DataFrame:
     return pl.read_parquet(home.quarantine / "*.parquet")
+
+
+def everything_under(home: Paths) -> str:
+    """Every file under the home as text: Parquet decoded, the rest as bytes."""
+    parts = []
+    for path in home.home.rglob("*"):
+        if path.suffix == ".parquet":
+            parts.append(pl.read_parquet(path).write_csv())
+        elif path.is_file():
+            parts.append(path.read_bytes().decode("utf-8", errors="replace"))
+    return "\n".join(parts)

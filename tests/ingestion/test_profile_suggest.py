@@ -11,10 +11,9 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from core.settings import Paths
 from housewatch.cli import app
 from tests.ingestion.exports import EXPORTS, Export, bureau_new_home_gbk
-from tests.ingestion.helpers import landed, load_one
+from tests.ingestion.helpers import everything_under, landed, load_one
 
 runner = CliRunner()
 
@@ -23,17 +22,6 @@ def _suggest(export: Export, out: Path) -> str:
     result = runner.invoke(app, ["profile", "suggest", str(export.path), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out.read_text(encoding="utf-8")
-
-
-def _everything_under(home: Paths) -> str:
-    """Every file under the home as text: Parquet decoded, the rest as bytes."""
-    parts = []
-    for path in home.home.rglob("*"):
-        if path.suffix == ".parquet":
-            parts.append(pl.read_parquet(path).write_csv())
-        elif path.is_file():
-            parts.append(path.read_bytes().decode("utf-8", errors="replace"))
-    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("name", sorted(EXPORTS))
@@ -62,7 +50,7 @@ def test_export_loads_through_the_suggested_profile_unedited(name, home, tmp_pat
                     assert math.isclose(got, value, rel_tol=1e-9), (key, column, got)
                 else:
                     assert got == value, (key, column, got)
-    everything = _everything_under(home) + text
+    everything = everything_under(home) + text
     for secret in export.secrets:
         assert secret not in everything
 

@@ -188,6 +188,20 @@ project_months as (
     group by sign_month, district_code, project_id
 ),
 
+escrow_projects as (
+    select * from {{ ref('int_alerts__escrow_projects') }}
+),
+
+developers as (
+    -- a quarterly return is judged in the month its quarter ends
+    select *, quarter_end_month as period_start from {{ ref('int_developer__quarters') }}
+),
+
+resale_escrow as (
+    select * from {{ ref('int_resale__escrow') }}
+    where period_grain = 'month' and geo_level = 'district'
+),
+
 observations as (
     {{ alert_observation('months_of_supply_12m', 'area', 'supply', 'supply.months_of_supply_12m_months',
                          alias='supply', sample='supply.sold_units_12m') }}
@@ -308,6 +322,49 @@ observations as (
     {{ alert_observation('filed_price_min_ratio_pct', 'project', 'project_months',
                          'project_months.min_ratio_pct', alias='project_months',
                          sample='project_months.contracts') }}
+
+    union all
+
+    {{ alert_observation('escrow_deposit_ratio_3m_pct', 'project', 'escrow_projects',
+                         'escrow_projects.deposit_ratio_3m_pct', alias='escrow_projects',
+                         sample='escrow_projects.deposit_contracts') }}
+
+    union all
+
+    {{ alert_observation('escrow_balance_vs_required_pct', 'project', 'escrow_projects',
+                         'escrow_projects.balance_vs_required_pct', alias='escrow_projects') }}
+
+    union all
+
+    {{ alert_observation('escrow_release_excess_pct', 'project', 'escrow_projects',
+                         'escrow_projects.release_excess_pct_of_key', alias='escrow_projects') }}
+
+    union all
+
+    {{ alert_observation('construction_months_overdue', 'project', 'escrow_projects',
+                         'escrow_projects.construction_months_overdue', alias='escrow_projects') }}
+
+    union all
+
+    {{ alert_observation('delivery_months_overdue', 'project', 'escrow_projects',
+                         'escrow_projects.delivery_months_overdue', alias='escrow_projects') }}
+
+    union all
+
+    {{ alert_observation('developer_lines_breached', 'developer', 'developers cross join city',
+                         'developers.lines_breached', alias='developers') }}
+
+    union all
+
+    {{ alert_observation('developer_debt_growth_above_cap_pp', 'developer', 'developers cross join city',
+                         'developers.debt_growth_above_cap_pp', alias='developers',
+                         upper='developers.debt_growth_cap_pct') }}
+
+    union all
+
+    {{ alert_observation('resale_outside_escrow_share_pct', 'area', 'resale_escrow',
+                         'resale_escrow.outside_escrow_share_pct', alias='resale_escrow',
+                         sample='resale_escrow.contracts_reported') }}
 
     union all
 

@@ -4,7 +4,8 @@
     bank, parcel, project or buyer, with the mart that holds it), plus the contracts behind
     project and buyer alerts (the contracts above or below the filed price, the resales held
     under the limit, the purchases in the 6-month window), the failed parcels of a failed-auction
-    batch and the permits of a withheld-supply project. Which items an alert gets is its
+    batch, the permits of a withheld-supply project and the permits (with their escrow accounts)
+    of a presale-fund or construction alert. Which items an alert gets is its
     indicator's evidence in alert_indicators, never a rule id here.
 #}
 
@@ -37,6 +38,10 @@ parcels as (
 
 project_stock as (
     select * from {{ ref('int_alerts__project_stock') }}
+),
+
+escrow_permit_months as (
+    select * from {{ ref('int_escrow__permit_months') }}
 ),
 
 entities as (
@@ -185,8 +190,41 @@ withheld_projects as (
     where alerts.evidence = 'withheld_projects'
 ),
 
+escrow_permits as (
+    -- every permit of the project that month, with the value of the alert's indicator
+    select
+        alerts.alert_id,
+        alerts.rule_id,
+        alerts.period_start,
+        'escrow_permit' as evidence_type,
+        permits.permit_id as evidence_id,
+        permits.project_name as evidence_name,
+        permits.district_code,
+        permits.account_no as related_id,
+        permits.month_start as event_date,
+        case alerts.indicator
+            when 'escrow_deposit_ratio_3m_pct' then permits.deposit_ratio_3m_pct
+            when 'escrow_balance_vs_required_pct' then permits.balance_vs_required_pct
+            when 'escrow_release_excess_pct' then permits.release_excess_pct_of_key
+            when 'construction_months_overdue' then cast(permits.construction_months_overdue as double)
+            when 'delivery_months_overdue' then cast(permits.delivery_months_overdue as double)
+        end as measure_value,
+        rules.indicator_zh as measure_zh,
+        rules.indicator_en as measure_en,
+        rules.unit_zh as measure_unit,
+        'int_escrow__permit_months' as source_model
+    from alerts
+    inner join escrow_permit_months as permits
+        on permits.project_id = alerts.entity_id
+        and permits.month_start = alerts.period_start
+    inner join rules on rules.rule_id = alerts.rule_id
+    where alerts.evidence = 'escrow_permits'
+),
+
 evidence as (
     select * from entities
+    union all
+    select * from escrow_permits
     union all
     select * from filed_price_contracts
     union all

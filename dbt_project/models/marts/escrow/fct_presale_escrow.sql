@@ -1,0 +1,163 @@
+{#
+    预售资金监管 — one row per presale permit × month (escrow_level 'permit', from
+    int_escrow__permit_months) and per project × month ('project': its permits' flows, balances
+    and key amounts summed, ratios recomputed from the sums; construction and delivery signals
+    are the worst permit's). Grain: escrow_level + entity_id + period_start.
+#}
+with
+
+permit_months as (
+    select * from {{ ref('int_escrow__permit_months') }}
+),
+
+permits as (
+    select
+        'month' as period_grain,
+        month_start as period_start,
+        'permit' as escrow_level,
+        permit_id as entity_id,
+        permit_id,
+        project_id,
+        project_name,
+        developer_id,
+        developer,
+        district_code,
+        district_name,
+        bank_name,
+        account_no,
+        cast(1 as bigint) as permits,
+        key_amount_yuan,
+        promised_delivery_date,
+        has_statement,
+        cast(contracts_signed as bigint) as contracts_signed,
+        contract_amount_yuan,
+        deposits_yuan,
+        release_key_yuan,
+        withdrawal_other_yuan,
+        refund_yuan,
+        closing_balance_yuan,
+        cast(contracts_prior_3m as bigint) as contracts_prior_3m,
+        deposits_3m_yuan,
+        contract_amount_prior_3m_yuan,
+        deposit_ratio_3m_pct,
+        deposits_to_date_yuan,
+        contract_amount_to_date_yuan,
+        deposit_ratio_to_date_pct,
+        refunds_to_date_yuan,
+        releases_to_date_yuan,
+        key_funds_held_yuan,
+        release_allowed_pct,
+        release_allowed_yuan,
+        release_excess_yuan,
+        release_excess_pct_of_key,
+        required_key_balance_yuan,
+        balance_vs_required_pct,
+        release_node,
+        release_node_zh,
+        lead_node,
+        last_milestone_date,
+        cast(months_since_milestone as bigint) as months_since_milestone,
+        cast(construction_months_overdue as bigint) as construction_months_overdue,
+        cast(delivery_months_overdue as bigint) as delivery_months_overdue,
+        is_selling,
+        is_completed
+    from permit_months
+),
+
+project_sums as (
+    select
+        period_start,
+        project_id,
+        max(project_name) as project_name,
+        max(developer_id) as developer_id,
+        max(developer) as developer,
+        max(district_code) as district_code,
+        max(district_name) as district_name,
+        cast(count(*) as bigint) as permits,
+        sum(key_amount_yuan) as key_amount_yuan,
+        min(promised_delivery_date) as promised_delivery_date,
+        bool_or(has_statement) as has_statement,
+        cast(sum(contracts_signed) as bigint) as contracts_signed,
+        sum(contract_amount_yuan) as contract_amount_yuan,
+        sum(deposits_yuan) as deposits_yuan,
+        sum(release_key_yuan) as release_key_yuan,
+        sum(withdrawal_other_yuan) as withdrawal_other_yuan,
+        sum(refund_yuan) as refund_yuan,
+        sum(closing_balance_yuan) as closing_balance_yuan,
+        cast(sum(contracts_prior_3m) as bigint) as contracts_prior_3m,
+        sum(deposits_3m_yuan) as deposits_3m_yuan,
+        sum(contract_amount_prior_3m_yuan) as contract_amount_prior_3m_yuan,
+        sum(deposits_to_date_yuan) as deposits_to_date_yuan,
+        sum(contract_amount_to_date_yuan) as contract_amount_to_date_yuan,
+        sum(refunds_to_date_yuan) as refunds_to_date_yuan,
+        sum(releases_to_date_yuan) as releases_to_date_yuan,
+        sum(key_funds_held_yuan) as key_funds_held_yuan,
+        sum(release_allowed_yuan) as release_allowed_yuan,
+        sum(required_key_balance_yuan) as required_key_balance_yuan,
+        max(last_milestone_date) as last_milestone_date,
+        min(months_since_milestone) as months_since_milestone,
+        max(construction_months_overdue) as construction_months_overdue,
+        max(delivery_months_overdue) as delivery_months_overdue,
+        bool_or(is_selling) as is_selling,
+        bool_and(is_completed) as is_completed
+    from permits
+    group by period_start, project_id
+),
+
+projects as (
+    select
+        'month' as period_grain,
+        period_start,
+        'project' as escrow_level,
+        project_id as entity_id,
+        cast(null as varchar) as permit_id,
+        project_id,
+        project_name,
+        developer_id,
+        developer,
+        district_code,
+        district_name,
+        cast(null as varchar) as bank_name,
+        cast(null as varchar) as account_no,
+        permits,
+        key_amount_yuan,
+        promised_delivery_date,
+        has_statement,
+        contracts_signed,
+        contract_amount_yuan,
+        deposits_yuan,
+        release_key_yuan,
+        withdrawal_other_yuan,
+        refund_yuan,
+        closing_balance_yuan,
+        contracts_prior_3m,
+        deposits_3m_yuan,
+        contract_amount_prior_3m_yuan,
+        100.0 * deposits_3m_yuan / nullif(contract_amount_prior_3m_yuan, 0) as deposit_ratio_3m_pct,
+        deposits_to_date_yuan,
+        contract_amount_to_date_yuan,
+        100.0 * deposits_to_date_yuan / nullif(contract_amount_to_date_yuan, 0) as deposit_ratio_to_date_pct,
+        refunds_to_date_yuan,
+        releases_to_date_yuan,
+        key_funds_held_yuan,
+        100.0 * release_allowed_yuan / nullif(key_amount_yuan, 0) as release_allowed_pct,
+        release_allowed_yuan,
+        releases_to_date_yuan - release_allowed_yuan as release_excess_yuan,
+        100.0 * (releases_to_date_yuan - release_allowed_yuan) / nullif(key_amount_yuan, 0) as release_excess_pct_of_key,
+        required_key_balance_yuan,
+        100.0 * closing_balance_yuan / nullif(required_key_balance_yuan, 0) as balance_vs_required_pct,
+        cast(null as varchar) as release_node,
+        cast(null as varchar) as release_node_zh,
+        cast(null as varchar) as lead_node,
+        last_milestone_date,
+        months_since_milestone,
+        construction_months_overdue,
+        delivery_months_overdue,
+        is_selling,
+        is_completed
+    from project_sums
+)
+
+select * from permits
+union all
+select * from projects
