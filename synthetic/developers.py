@@ -91,7 +91,7 @@ class DeveloperBook:
         lo, hi = DEV_ASSETS_YUAN
         yellow = zlib.crc32(name.encode("utf-8")) % DEV_YELLOW_EVERY == 0
         return {
-            "assets": math.exp(rng.uniform(math.log(lo * 1.5), math.log(hi / 1.5))),
+            "assets": math.exp(rng.uniform(math.log(lo * 1.5), math.log(hi / 2))),
             "growth": rng.uniform(0.0, 0.04),  # debt growth per year
             "yellow": SLIDE_ORDER[int(rng.integers(3))] if yellow else None,
             "targets": {k: rng.uniform(*GREEN[k]) for k in GREEN},
@@ -133,7 +133,7 @@ class DeveloperBook:
             }  # a little noise, far from the thresholds
             prev = self.debt.get((name, month - 3))
             years = (month - 2016 * 12) / 12
-            base = prof["assets"] * 0.27 * (1 + prof["growth"]) ** years
+            base = prof["assets"] / _assets_per_debt(prof, ratios) * (1 + prof["growth"]) ** years
             debt = base if prev is None else prev * (1 + growth) ** 0.25
             debt *= 1 + rng.uniform(-0.002, 0.002)
             self.debt[(name, month)] = debt
@@ -266,6 +266,12 @@ class DeveloperBook:
         df = df.with_columns(pl.col(pl.Float64).round(4))
         (truth_dir / "developer_tiers.csv").write_bytes(df.write_csv().encode("utf-8"))
         return len(df)
+
+
+def _assets_per_debt(prof: dict, ratios: dict[str, float]) -> float:
+    """Total assets per 元 of interest-bearing debt for these ratios (see _sheet)."""
+    equity = (1 - prof["cash_share"]) / (ratios["net_gearing"] / 100)
+    return equity / (1 - ratios["liability_ratio"] / 100) / (1 - prof["advance"])
 
 
 def _month_of(day: np.datetime64) -> int:

@@ -98,20 +98,23 @@ ESCROW_TRUTH_COLUMNS = (
 )
 
 
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 统一社会信用代码's alphabet (no I, O, S, V, Z)
 
 
 def developer_id(name: str) -> str:
-    """An 18-character 统一社会信用代码-like id, stable per developer name (fake): 91 (enterprise),
-    320600 (Nantong), an organisation code in the MA… form companies registered since 2015 get,
-    and a check character (GB 32100-2015's weights). Never all digits, so it can never pass for
-    an ID number."""
+    """An 18-character 统一社会信用代码-like id, stable per developer name (fake).
+
+    91 (enterprise) + 320600 (南通) + MA (the post-2015 organisation codes) + 7 characters + a
+    check character: never 17 digits and a check digit, so no one mistakes it for an identity
+    number (the loader's and the tests' ID-number pattern).
+    """
     n = zlib.crc32(name.encode("utf-8"))
-    org = "MA" + "".join(USCC_CHARS[(n >> (5 * i)) % 31] for i in range(6)) + "X"
-    body = f"91320600{org}"
-    weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, weights, strict=True))
-    return body + USCC_CHARS[(31 - total % 31) % 31]
+    code = ""
+    for _ in range(7):
+        n, r = divmod(n, len(USCC_CHARS))
+        code += USCC_CHARS[r]
+    body = f"91320600MA{code}"
+    return body + USCC_CHARS[sum(USCC_CHARS.index(c) for c in body) % len(USCC_CHARS)]
 
 
 def node_gaps_ok(policy: Policy) -> None:
@@ -251,11 +254,11 @@ class EscrowBook:
     # ---------- construction
 
     def stall(self, pidxs: list[int], after: int, months: int) -> None:
-        """Postpone every node after 主体结构二分之一 that is still to come by `months`."""
+        """Postpone every node from 主体结构二分之一 on that is still to come by `months`."""
         half = self.policy.node("主体结构二分之一").order
         for pidx in pidxs:
             acc = self.accounts[pidx]
-            for k in range(half, len(acc.node_months)):
+            for k in range(half - 1, len(acc.node_months)):
                 if acc.node_months[k] > after:
                     acc.node_months[k] += months
 
@@ -329,9 +332,17 @@ class EscrowBook:
             if acc is not None and not acc.closed and cid in self.deposited:
                 flows[p][3] += self.deposited.pop(cid)
         pending = self._pending_refunds(w, month)  # after this month's deposits are known
-        for pidx, acc in self.accounts.items():
-            if not acc.closed:
-                self._statement(month, acc, flows.get(pidx, [0.0] * 4), pending.get(pidx, 0.0))
+        rows = [
+            self._statement(month, acc, flows.get(pidx, [0.0] * 4), pending.get(pidx, 0.0))
+            for pidx, acc in self.accounts.items()
+            if not acc.closed
+        ]
+        if rows:
+            self._write(
+                "escrow_statement",
+                f"escrow_statement/监管账户月报_{month_str(month)}.csv",
+                pl.DataFrame(rows, schema={h: pl.Utf8 for h in STATEMENT_HEADERS}),
+            )
 
     def _pending_refunds(self, w: World, month: int) -> dict[int, float]:
         """Deposits of contracts already queued for a later cancellation, per permit."""
@@ -345,7 +356,7 @@ class EscrowBook:
             out[int(p)] += self.deposited.get(cid, 0.0)
         return out
 
-    def _statement(self, month: int, acc: Account, flow: list[float], hold: float) -> None:
+    def _statement(self, month: int, acc: Account, flow: list[float], hold: float) -> dict:
         down, _, full, refund = flow
         mortgage = acc.mortgage.pop(month, 0.0)
         deposits = down + mortgage + full
@@ -368,28 +379,19 @@ class EscrowBook:
         other = max(0.0, cash - release - kept)
         closing = cash - release - other
         acc.balance = closing
-        self._write(
-            "escrow_statement",
-            f"escrow_statement/监管账户月报_{month_str(month)}.csv",
-            pl.DataFrame(
-                [
-                    {
-                        "监管账号": acc.account_no,
-                        "监管银行": acc.bank,
-                        "报告期": month_str(month),
-                        "期初余额": f"{opening:.0f}",
-                        "首付款入账": f"{down:.0f}",
-                        "按揭放款入账": f"{mortgage:.0f}",
-                        "一次性付款入账": f"{full:.0f}",
-                        "重点监管资金拨付": f"{release:.0f}",
-                        "一般监管资金使用": f"{other:.0f}",
-                        "退房退款": f"{refund:.0f}",
-                        "期末余额": f"{closing:.0f}",
-                    }
-                ],
-                schema={h: pl.Utf8 for h in STATEMENT_HEADERS},
-            ),
-        )
+        row = {
+            "监管账号": acc.account_no,
+            "监管银行": acc.bank,
+            "报告期": month_str(month),
+            "期初余额": f"{opening:.0f}",
+            "首付款入账": f"{down:.0f}",
+            "按揭放款入账": f"{mortgage:.0f}",
+            "一次性付款入账": f"{full:.0f}",
+            "重点监管资金拨付": f"{release:.0f}",
+            "一般监管资金使用": f"{other:.0f}",
+            "退房退款": f"{refund:.0f}",
+            "期末余额": f"{closing:.0f}",
+        }
         true_required = max(0.0, key_in - acc.key * pct)
         n, signed = self.signed.get((acc.pidx, month), (0, 0.0))
         self.truth.append(
@@ -415,6 +417,7 @@ class EscrowBook:
         )
         if delivered and not acc.mortgage and hold == 0 and closing == 0:
             acc.closed = True
+        return row
 
 
 # ---------- planted events
@@ -517,11 +520,13 @@ def _plant_stall(w: World, month: int, book: EscrowBook, slot) -> None:
         mine = [p for p in proj.permits if p in book.accounts]
         if any(p in busy for p in mine):
             continue
-        cand = (month - proj.first_month >= 29, int(unsold[s.permits[pidx].project]))
-        if cand[1] >= 12 and cand > key:
+        last = max(m for p in mine for m in book.accounts[p].node_months if m <= month)
+        closed = month - proj.first_month >= 29 or len(proj.permits) >= 5  # no new permits
+        cand = (closed, int(unsold[s.permits[pidx].project]))
+        if last + 12 <= w.end and cand[1] >= 12 and cand > key:
             best, key = s.permits[pidx].project, cand
     if best is None:
-        if month + 12 > w.end:
+        if month + 1 > w.end - 8:  # the last node may be months back, but not more than 4
             del w.events["construction_stall"]
         else:
             slot.first = month + 1
@@ -529,18 +534,11 @@ def _plant_stall(w: World, month: int, book: EscrowBook, slot) -> None:
     proj = s.projects[best]
     mine = [p for p in proj.permits if p in book.accounts]
     last = max(m for p in mine for m in book.accounts[p].node_months if m <= month)
-    if last + 12 > w.end:
-        del w.events["construction_stall"]
-        return
     book.stall(mine, month, STALL_MONTHS)
     slot.params["project"] = best
     _claim(w, slot, book.accounts[mine[0]], mine)
-    resume = min(
-        (m for p in mine for m in book.accounts[p].node_months if m > month), default=w.end + 1
-    )
     slot.first = last
-    slot.last = min(w.end, resume - 1)
-    slot.magnitude = float(min(resume, w.end + 1) - last)
+    slot.last = w.end  # the realised window is measured at the end (finalise_stall)
     done = book.policy.node("竣工验收").order
     windows = []
     for p in mine:
@@ -550,3 +548,18 @@ def _plant_stall(w: World, month: int, book: EscrowBook, slot) -> None:
     windows = [(a, b) for a, b in windows if a <= b]
     if windows:
         slot.params["extra"] = max(windows, key=lambda x: (x[1] - x[0], -x[0]))
+
+
+def finalise_stall(w: World, book: EscrowBook) -> None:
+    """The stall as it happened: from the project's last node before it to the month before its
+    next node (any permit's, one issued during the stall included); left out under 12 months."""
+    slot = w.events.get("construction_stall")
+    if slot is None or "project" not in slot.params:
+        return
+    months = [m for p in slot.params["permits"] for m in book.accounts[p].node_months]
+    resume = min((m for m in months if m > slot.first), default=w.end + 1)
+    if min(resume, w.end + 1) - slot.first < 13:  # 12 full months without a node
+        del w.events["construction_stall"]
+        return
+    slot.last = min(w.end, resume - 1)
+    slot.magnitude = float(min(resume, w.end + 1) - slot.first)

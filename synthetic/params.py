@@ -167,5 +167,5 @@ NODE_GAP_MONTHS = {"正负零": (3, 3), "主体结构二分之一": (4, 5), "主
 STALL_MONTHS = 19
 # Developer groups' balance sheets (重点房企资金监测): targets of the three ratios per tier.
 DEV_ASSETS_YUAN = (2e10, 5e11)
-DEV_YELLOW_EVERY = 6            # about one developer in six is a stable 黄档 (one line breached)
+DEV_YELLOW_EVERY = 9            # crc32(name) % 9 == 0: stable 黄档 (2 of the 20 brands)
 # fmt: on

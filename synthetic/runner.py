@@ -283,6 +283,7 @@ def run(
     if book is not None and devs is not None:
         book.flush_construction()
         devs.finalise(w)
+        escrow.finalise_stall(w, book)
         for kind in SUPERVISION_EVENTS[:3]:
             if kind in events and not events[kind].params.get("permits"):
                 del events[kind]  # no permit fitted: the event is not listed

@@ -132,6 +132,10 @@ def test_headers_are_spellings_the_contracts_accept(short_run: Path) -> None:
         "rental": "rental/rental_registrations_2021.jsonl",
         "credit": "credit/信贷月报_2021.csv",
         "stock": "stock/商品住宅可售存量_2021.csv",
+        "escrow_agreement": "escrow_agreement/预售资金监管协议_2020.csv",
+        "escrow_statement": "escrow_statement/监管账户月报_2021-01.csv",
+        "construction": "construction/工程形象进度_2021-01.csv",
+        "developer_finance": "developer_finance/重点房企资金监测_2020Q4.csv",
     }
     assert set(files) == set(SOURCES)
     for source, rel in files.items():
@@ -256,6 +260,10 @@ def test_events_list_every_required_kind_with_checkable_ids(long_run: Path) -> N
         "flipping_ring",
         "volume_surge",
         "withheld_supply",
+        "escrow_diversion",
+        "escrow_early_release",
+        "construction_stall",
+        "developer_red_slide",
     }
     ev = {r["kind"]: r for r in events.iter_rows(named=True)}
     df = _new_home(long_run).with_columns(
