@@ -26,6 +26,7 @@ PAGES = {
     ],
     "section_control": [
         ("pages/alerts.py", "page_alerts", "alerts", ":material/warning:"),
+        ("pages/escrow.py", "page_escrow", "escrow", ":material/account_balance_wallet:"),
         ("pages/assessment.py", "page_assessment", "assessment", ":material/fact_check:"),
         ("pages/indices.py", "page_indices", "indices", ":material/show_chart:"),
     ],
