@@ -167,8 +167,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "of the key amount",
     ),
     "escrow_partial": (
-        "以上数据源缺失时，依赖它的列为空",
-        "Columns that depend on a missing source are empty",
+        "缺少上述数据源时，依赖它的指标为空或无法显示",
+        "Figures that depend on a missing source are empty or not shown",
     ),
     "no_escrow_rows": ("{month}无预售资金监管数据", "No presale-fund supervision data for {month}"),
     "source_not_delivered": ("尚未收到{name}数据", "{name}: not delivered"),

@@ -110,7 +110,7 @@ def project_alerts(month) -> pl.DataFrame:
 
 
 def developer_quarter(month) -> Any:
-    """The last quarter whose return is due by the month's end (its quarter has ended)."""
+    """The last quarter that has ended by the month's end (its return can be in)."""
     return q(
         "select max(period_start) as q from fct_developer_risk "
         "where period_quarter_end < cast(? as date) + interval 1 month",
@@ -314,8 +314,6 @@ def project_detail(project: dict, month, alerts: pl.DataFrame) -> None:
 
 
 def escrow_section(month) -> None:
-    if say_missing(ESCROW_SOURCES):
-        st.caption(tr("escrow_partial"))
     alerts = project_alerts(month)
     rows = project_rows(month, alerts)
     st.subheader(tr("escrow_projects"))
@@ -423,6 +421,8 @@ def render() -> None:
     if month is None:
         st.info(tr("no_escrow_rows", month="—"))
         return
+    if say_missing(ESCROW_SOURCES):
+        st.caption(tr("escrow_partial"))
     alerts = project_alerts(month)
     quarter = developer_quarter(month)
     cards(month, alerts, quarter)
