@@ -53,10 +53,15 @@ def coloured(language: str) -> dict[str, str]:
     return out
 
 
-def styled(frame: pl.DataFrame, columns: list[str], language: str) -> Any:
-    """A pandas Styler colouring `columns` with the alert-level colours."""
+def styled(
+    frame: pl.DataFrame, columns: list[str], language: str, formats: dict | None = None
+) -> Any:
+    """A pandas Styler colouring `columns` with the alert-level colours; one decimal (the
+    tables round to it), gaps as —."""
     css = coloured(language)
-    return frame.to_pandas().style.map(lambda v: css.get(v, ""), subset=columns)
+    style = frame.to_pandas().style.map(lambda v: css.get(v, ""), subset=columns)
+    style = style.format(precision=1, na_rep=fmt.MISSING)
+    return style.format(formats, subset=list(formats), na_rep=fmt.MISSING) if formats else style
 
 
 def missing_sources(sources: tuple[str, ...]) -> list[str]:
@@ -140,11 +145,12 @@ def cards(month, alerts: pl.DataFrame, quarter) -> None:
     c = st.columns(6)
     c[0].metric(
         tr("permits_supervised"), fmt.count(counts["permits"], ""),
-        tr("n_projects", n=counts["projects"]), delta_color="off",
+        tr("n_projects", n=counts["projects"]), delta_color="off", delta_arrow="off",
     )  # fmt: skip
     c[1].metric(
         tr("deposit_shortfall_projects"), fmt.count(flagged["escrow_deposit_shortfall"], ""),
-        tr("n_judged", n=counts["judged"]), delta_color="off", help=tr("no_city_ratio"),
+        tr("n_judged", n=counts["judged"]), delta_color="off", delta_arrow="off",
+        help=tr("no_city_ratio"),
     )  # fmt: skip
     c[2].metric(
         tr("balance_short_projects"), fmt.count(flagged["escrow_balance_short"], ""),
@@ -157,7 +163,7 @@ def cards(month, alerts: pl.DataFrame, quarter) -> None:
     c[4].metric(tr("stalled_projects"), fmt.count(counts["stalled"], ""), help=tr("stalled_help"))
     c[5].metric(
         tr("developers_orange_red"), fmt.count(tiers["n"], ""),
-        tr("n_developers", n=tiers["total"]), delta_color="off",
+        tr("n_developers", n=tiers["total"]), delta_color="off", delta_arrow="off",
     )  # fmt: skip
 
 
@@ -376,7 +382,7 @@ def developer_section(quarter) -> None:
         level_column("alert_level", zh).alias(tr("level")),
     )  # fmt: skip
     st.dataframe(
-        styled(view, [tr("tier"), tr("level")], zh),
+        styled(view, [tr("tier"), tr("level")], zh, {tr("cash_short_debt"): "{:.2f}"}),
         hide_index=True, width="stretch",
     )  # fmt: skip
 
