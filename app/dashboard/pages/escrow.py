@@ -123,7 +123,7 @@ def developer_quarter(month) -> Any:
     )["q"][0]
 
 
-def cards(month, alerts: pl.DataFrame, quarter) -> None:
+def cards(month, alerts: pl.DataFrame, quarter, escrow_missing: bool) -> None:
     counts = q(
         "select count(*) filter (where escrow_level = 'permit') as permits, "
         "count(*) filter (where escrow_level = 'project') as projects, "
@@ -142,14 +142,23 @@ def cards(month, alerts: pl.DataFrame, quarter) -> None:
         "from fct_developer_risk where period_start = ?",
         [quarter],
     ).row(0, named=True)
+    if not counts["permits"] and escrow_missing:  # not delivered: unknown, not zero
+        counts = dict.fromkeys(counts)
+        flagged = dict.fromkeys(flagged)
+    if quarter is None:
+        tiers = dict.fromkeys(tiers)
+
+    def of(key: str, value) -> str | None:
+        return None if value is None else tr(key, n=value)
+
     c = st.columns(6)
     c[0].metric(
         tr("permits_supervised"), fmt.count(counts["permits"], ""),
-        tr("n_projects", n=counts["projects"]), delta_color="off", delta_arrow="off",
+        of("n_projects", counts["projects"]), delta_color="off", delta_arrow="off",
     )  # fmt: skip
     c[1].metric(
         tr("deposit_shortfall_projects"), fmt.count(flagged["escrow_deposit_shortfall"], ""),
-        tr("n_judged", n=counts["judged"]), delta_color="off", delta_arrow="off",
+        of("n_judged", counts["judged"]), delta_color="off", delta_arrow="off",
         help=tr("no_city_ratio"),
     )  # fmt: skip
     c[2].metric(
@@ -163,7 +172,7 @@ def cards(month, alerts: pl.DataFrame, quarter) -> None:
     c[4].metric(tr("stalled_projects"), fmt.count(counts["stalled"], ""), help=tr("stalled_help"))
     c[5].metric(
         tr("developers_orange_red"), fmt.count(tiers["n"], ""),
-        tr("n_developers", n=tiers["total"]), delta_color="off", delta_arrow="off",
+        of("n_developers", tiers["total"]), delta_color="off", delta_arrow="off",
     )  # fmt: skip
 
 
@@ -345,9 +354,10 @@ def escrow_section(month) -> None:
 def developer_section(quarter) -> None:
     zh = lang()
     st.subheader(tr("developers_by_tier"))
-    if say_missing(DEVELOPER_SOURCES) or quarter is None:
-        if quarter is None:
-            st.info(tr("no_developer_rows"))
+    if say_missing(DEVELOPER_SOURCES):
+        return
+    if quarter is None:
+        st.info(tr("no_developer_rows"))
         return
     rows = q(
         "select d.*, (select max_by(a.level, a.severity) from fct_alerts a "
@@ -427,11 +437,12 @@ def render() -> None:
     if month is None:
         st.info(tr("no_escrow_rows", month="—"))
         return
-    if say_missing(ESCROW_SOURCES):
+    escrow_missing = say_missing(ESCROW_SOURCES)
+    if escrow_missing:
         st.caption(tr("escrow_partial"))
     alerts = project_alerts(month)
     quarter = developer_quarter(month)
-    cards(month, alerts, quarter)
+    cards(month, alerts, quarter, escrow_missing)
     escrow_section(month)
     developer_section(quarter)
     resale_section(month)
