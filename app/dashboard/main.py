@@ -55,6 +55,7 @@ nav = st.navigation(
             for path, title, url, icon in pages
         ]
         for section, pages in PAGES.items()
-    }
+    },
+    expanded=True,  # thirteen pages: Streamlit would fold all past the tenth behind "View more"
 )  # fmt: skip
 nav.run()
