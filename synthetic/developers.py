@@ -126,7 +126,7 @@ class DeveloperBook:
                 k = (month - slot.first) // 3
                 step = SLIDE_STEPS[min(k, len(SLIDE_STEPS) - 1)]
                 breached = set(SLIDE_ORDER[:step])
-                growth = 0.28 if step < 3 else 0.0
+                growth = 0.28 if step < 3 else -0.08  # borrows fast, then deleverages
             ratios = {k: prof["breach"][k] if k in breached else prof["targets"][k] for k in GREEN}
             ratios = {
                 k: v * (1 + rng.uniform(-0.006, 0.006)) for k, v in ratios.items()

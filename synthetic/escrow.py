@@ -5,7 +5,8 @@ permit area × the cost standard in force, from the seed), a construction schedu
 (开工, 正负零 before the permit, then 主体结构二分之一, 主体封顶, 竣工验收, 交付, gaps under the
 seed's max_months_to_next) and an escrow account whose monthly statement follows the permit's
 own new-home contracts: cash and instalment buyers pay in full in the sign month, loan buyers a
-down payment then and the loan the next month; a cancellation refunds what was deposited. The
+down payment and the bank the loan (ESCROW_MORTGAGE_LAG_MONTHS later: the month after);
+a cancellation refunds what was deposited. The
 account holds min(key amount, net deposits) as key funds; at each node the bank releases key
 funds up to the node's cumulative share and the developer withdraws what lies above the key
 funds still required plus a small buffer (and plus the refunds already known to be coming).
@@ -33,6 +34,7 @@ from synthetic.params import (
     ESCROW_BUFFER_SHARE,
     ESCROW_DIVERTED_SHARE,
     ESCROW_DOWN_SHARE,
+    ESCROW_MORTGAGE_LAG_MONTHS,
     NODE_GAP_MONTHS,
     PROMISED_DELIVERY_MONTHS,
     STALL_MONTHS,
@@ -96,11 +98,20 @@ ESCROW_TRUTH_COLUMNS = (
 )
 
 
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
+
+
 def developer_id(name: str) -> str:
-    """An 18-character 统一社会信用代码-like id, stable per developer name (fake)."""
-    body = f"91320600{zlib.crc32(name.encode('utf-8')) % 10**9:09d}"
-    check = "0123456789ABCDEFGHJKLMNPQRTUWXY"[sum(int(c) for c in body[2:]) % 31]
-    return body + check
+    """An 18-character 统一社会信用代码-like id, stable per developer name (fake): 91 (enterprise),
+    320600 (Nantong), an organisation code in the MA… form companies registered since 2015 get,
+    and a check character (GB 32100-2015's weights). Never all digits, so it can never pass for
+    an ID number."""
+    n = zlib.crc32(name.encode("utf-8"))
+    org = "MA" + "".join(USCC_CHARS[(n >> (5 * i)) % 31] for i in range(6)) + "X"
+    body = f"91320600{org}"
+    weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, weights, strict=True))
+    return body + USCC_CHARS[(31 - total % 31) % 31]
 
 
 def node_gaps_ok(policy: Policy) -> None:
@@ -289,7 +300,6 @@ class EscrowBook:
         df = contracts.with_columns(_permit=pl.Series(permit))
         new = df.filter(pl.col("status") != "已撤销")
         gone = df.filter(pl.col("status") == "已撤销")
-        pending = self._pending_refunds(w, month)
         flows: dict[int, list[float]] = defaultdict(
             lambda: [0.0, 0.0, 0.0, 0.0]
         )  # dn, mt, full, rf
@@ -308,7 +318,7 @@ class EscrowBook:
                 down = float(round(total * ESCROW_DOWN_SHARE * share))
                 loan = float(round(total * share)) - down
                 flows[p][0] += down
-                acc.mortgage[month + 1] += loan
+                acc.mortgage[month + ESCROW_MORTGAGE_LAG_MONTHS] += loan
                 self.deposited[cid] = down + loan
             else:
                 full = float(round(total * share))
@@ -318,6 +328,7 @@ class EscrowBook:
             acc = self.accounts.get(p)
             if acc is not None and not acc.closed and cid in self.deposited:
                 flows[p][3] += self.deposited.pop(cid)
+        pending = self._pending_refunds(w, month)  # after this month's deposits are known
         for pidx, acc in self.accounts.items():
             if not acc.closed:
                 self._statement(month, acc, flows.get(pidx, [0.0] * 4), pending.get(pidx, 0.0))
@@ -345,16 +356,17 @@ class EscrowBook:
         if acc.early and order == self.policy.node("主体结构二分之一").order:
             paid_pct = self.policy.release_pct(order + 1) / 100
         key_in = min(acc.key, max(acc.net, 0.0))
-        target = max(acc.released, float(round(min(acc.key * paid_pct, key_in))))
-        release = target - acc.released
-        acc.released = target
-        required = max(0.0, key_in - acc.key * paid_pct)
         opening = acc.balance
-        after = opening + deposits - refund - release
+        cash = opening + deposits - refund
+        # the bank releases up to the node's share of the key funds, never money held for refunds
+        target = max(acc.released, float(round(min(acc.key * paid_pct, key_in))))
+        release = max(0.0, min(target - acc.released, cash - hold))
+        acc.released += release
         delivered = order >= len(self.policy.nodes)
         buffer = 0.0 if delivered else acc.key * ESCROW_BUFFER_SHARE
-        other = max(0.0, after - (required + buffer + hold))
-        closing = after - other
+        kept = max(0.0, key_in - acc.released) + buffer + hold
+        other = max(0.0, cash - release - kept)
+        closing = cash - release - other
         acc.balance = closing
         self._write(
             "escrow_statement",
@@ -530,13 +542,11 @@ def _plant_stall(w: World, month: int, book: EscrowBook, slot) -> None:
     slot.last = min(w.end, resume - 1)
     slot.magnitude = float(min(resume, w.end + 1) - last)
     done = book.policy.node("竣工验收").order
-    overdue = [
-        (book.accounts[p].issue_month + PROMISED_DELIVERY_MONTHS + 1, book.accounts[p])
-        for p in mine
-        if book.accounts[p].node_months[done - 1]
-        > book.accounts[p].issue_month + PROMISED_DELIVERY_MONTHS
-    ]
-    overdue = [(m, a) for m, a in overdue if m <= w.end]
-    if overdue:
-        m, acc = min(overdue, key=lambda x: x[0])
-        slot.params["extra"] = (m, min(w.end, acc.node_months[done - 1] - 1))
+    windows = []
+    for p in mine:
+        acc = book.accounts[p]
+        first_late = acc.issue_month + PROMISED_DELIVERY_MONTHS + 1
+        windows.append((first_late, min(w.end, acc.node_months[done - 1] - 1)))
+    windows = [(a, b) for a, b in windows if a <= b]
+    if windows:
+        slot.params["extra"] = max(windows, key=lambda x: (x[1] - x[0], -x[0]))

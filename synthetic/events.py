@@ -80,7 +80,7 @@ EXTRA_RULES: dict[str, tuple[str, str, str]] = {
     ),
     "developer_red_slide": (
         "developer_debt_growth",
-        "orange",
+        "red",
         "有息负债年增速超过所在档位上限 / interest-bearing debt growth above its tier's cap",
     ),
 }

@@ -151,6 +151,10 @@ PF_CENTRE = ("GJJ3206", "南通市住房公积金管理中心")
 # Presale-fund supervision (预售资金监管): generator behaviour, not policy (the release shares,
 # node gaps allowed and cost standards are read from the dbt seeds by synthetic/policy.py).
 ESCROW_DOWN_SHARE = 0.30        # down payment of a loan-financed contract, paid in the sign month
+# months from signing to the loan's disbursement into the account: banks take a few weeks, so the
+# loan arrives the month after; the warehouse's 收存率 judges a month's contracts once their loans
+# are in (int_escrow__permit_months), so the lag raises no false shortfall
+ESCROW_MORTGAGE_LAG_MONTHS = 1
 ESCROW_BUFFER_SHARE = 0.02      # of the key amount, left above the required key funds
 ESCROW_DIVERTED_SHARE = 0.5     # planted diversion: share of buyers' payments sent elsewhere
 PROMISED_DELIVERY_MONTHS = 30   # promised delivery: issue month + 30 months
@@ -158,7 +162,9 @@ PROMISED_DELIVERY_MONTHS = 30   # promised delivery: issue month + 30 months
 # under the seed's max_months_to_next of the node before it (checked when the policy loads).
 NODE_GAP_MONTHS = {"正负零": (3, 3), "主体结构二分之一": (4, 5), "主体封顶": (4, 5),
                    "竣工验收": (8, 10), "交付": (3, 4)}
-STALL_MONTHS = 16               # planted stall: the node after 主体结构二分之一 is 16 months late
+# planted stall: the node after 主体结构二分之一 comes 19 months late, so the promised delivery
+# date passes 3+ months before 竣工验收 (delivery_overdue red)
+STALL_MONTHS = 19
 # Developer groups' balance sheets (重点房企资金监测): targets of the three ratios per tier.
 DEV_ASSETS_YUAN = (2e10, 5e11)
 DEV_YELLOW_EVERY = 6            # about one developer in six is a stable 黄档 (one line breached)

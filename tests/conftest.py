@@ -1,4 +1,5 @@
-"""Shared fixtures: an empty HOUSEWATCH_HOME per test, the read-only ../shared folder."""
+"""Shared fixtures: an empty HOUSEWATCH_HOME per test, the read-only ../shared folder, dbt builds
+without the dbt unit tests."""
 
 from __future__ import annotations
 
@@ -10,6 +11,17 @@ import pytest
 from core.settings import Paths, paths
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+NO_UNIT_TESTS = "DBT_EXCLUDE_RESOURCE_TYPES"  # dbt-core's env var for --exclude-resource-type
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _builds_skip_dbt_unit_tests():
+    """Every dbt build of the suite leaves the dbt unit tests out: they test the SQL, not the
+    data, so they give the same answer in every build. tests/warehouse/test_build.py's first
+    build runs them all and checks that every one passed."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(NO_UNIT_TESTS, "unit_test")
+        yield
 
 
 @pytest.fixture

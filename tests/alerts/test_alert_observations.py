@@ -79,6 +79,21 @@ UPSTREAM: dict[str, tuple[str, ...]] = {
         "district_code varchar", "district_name varchar", "unsold_share_pct double",
         "permitted_units bigint", "is_district_hot boolean",
     ),
+    "intermediate.int_alerts__escrow_projects": (
+        "period_start date", "project_id varchar", "project_name varchar",
+        "district_code varchar", "district_name varchar", "deposit_ratio_3m_pct double",
+        "deposit_contracts bigint", "balance_vs_required_pct double",
+        "release_excess_pct_of_key double", "construction_months_overdue bigint",
+        "delivery_months_overdue bigint",
+    ),
+    "intermediate.int_developer__quarters": (
+        "quarter_end_month date", "developer_id varchar", "developer varchar",
+        "lines_breached bigint", "debt_growth_above_cap_pp double", "debt_growth_cap_pct double",
+    ),
+    "intermediate.int_resale__escrow": (
+        "period_grain varchar", "period_start date", "geo_level varchar", "geo_code varchar",
+        "geo_name varchar", "outside_escrow_share_pct double", "contracts_reported bigint",
+    ),
     "intermediate.int_alerts__data_quality": (
         "indicator varchar", "period_grain varchar", "period_start date", "geo_level varchar",
         "geo_code varchar", "geo_name varchar", "district_code varchar", "entity_type varchar",

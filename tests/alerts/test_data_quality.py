@@ -109,13 +109,14 @@ def test_the_published_expectations_are_the_contracts_delivery_blocks(faulty):
     finally:
         con.close()
     assert [r[0] for r in rows] == [
-        "credit", "land", "new_home", "presale", "rental", "resale", "stock",
+        "construction", "credit", "developer_finance", "escrow_agreement", "escrow_statement",
+        "land", "new_home", "presale", "rental", "resale", "stock",
     ]  # fmt: skip
     for source, name_zh, _, valid_from in rows:
         assert name_zh == contract(source).title_zh
         assert valid_from == dt.date(2016, 1, 1)
     monthly = {r[0] for r in rows if r[2] == "monthly"}
-    assert monthly == {"new_home", "resale", "rental", "credit", "stock"}
+    assert monthly == {"new_home", "resale", "rental", "credit", "stock", "escrow_statement"}
 
 
 def test_only_the_missing_and_the_dirty_month_alert(faulty):

@@ -1,7 +1,11 @@
 """The fault suite's world: a three-month market loaded and built once (the base), a late file
 of amended March contracts, and the figures an uninterrupted run publishes with and without it.
 Every scenario starts from a copy of the base home, so its builds are the incremental ones a
-bureau runs every month."""
+bureau runs every month.
+
+Every scenario runs in the one folder the base was built in (`scenario`), restored from the base
+before each: dbt's partial-parse state (target/partial_parse.msgpack) holds the build database's
+path and HOUSEWATCH_HOME, so a copy elsewhere would reparse the whole project at its every build."""
 
 from __future__ import annotations
 
@@ -26,14 +30,18 @@ LATE_ROWS = 12  # March contracts the late file amends (a new total price each)
 class FaultWorld:
     raw: Path  # the generated raw files
     late: Path  # the late file (new versions of LATE_ROWS March contracts)
-    base: Paths  # raw loaded and built
+    base: Paths  # raw loaded and built (in `scenario`), kept apart and never run in
+    scenario: Path  # the HOUSEWATCH_HOME every scenario runs in
     before: Snapshot  # published figures of the base
     after: Snapshot  # published figures after the late file, loaded and built without faults
 
-    def copy(self, where: Path) -> Paths:
-        """A private copy of the base home (ledger, landing, build database, key and all)."""
-        shutil.copytree(self.base.home, where, symlinks=True)
-        return paths(where)
+    def copy(self) -> Paths:
+        """The base home (ledger, landing, build database, key, dbt target and all) in the
+        scenario folder, whatever the last scenario left there."""
+        if self.scenario.exists():
+            shutil.rmtree(self.scenario)
+        shutil.copytree(self.base.home, self.scenario, symlinks=True)
+        return paths(self.scenario)
 
 
 def cli(
@@ -88,13 +96,13 @@ def fault_world(tmp_path_factory: pytest.TempPathFactory) -> FaultWorld:
     generate(root / "sample", start="2021-01", end="2021-03", scale=0.03)
     raw = root / "sample" / "raw"
     late = _late_file(raw, root / "late" / "新建商品房网签_2021-03_补正.csv")
+    scenario = paths(root / "scenario")
+    ok(cli(scenario, "load", str(raw)))
+    ok(cli(scenario, "build"))
     base = paths(root / "base")
-    ok(cli(base, "load", str(raw)))
-    ok(cli(base, "build"))
-    uninterrupted = paths(root / "uninterrupted")
-    shutil.copytree(base.home, uninterrupted.home)
-    ok(cli(uninterrupted, "load", str(late)))
-    ok(cli(uninterrupted, "build"))
-    world = FaultWorld(raw, late, base, snapshot(base), snapshot(uninterrupted))
+    shutil.copytree(scenario.home, base.home, symlinks=True)
+    ok(cli(scenario, "load", str(late)))  # the uninterrupted run
+    ok(cli(scenario, "build"))
+    world = FaultWorld(raw, late, base, scenario.home, snapshot(base), snapshot(scenario))
     assert world.before != world.after  # the late file changes published figures
     return world

@@ -39,8 +39,8 @@ def _wait_for(condition, seconds: float, what: str) -> None:
         time.sleep(0.05)
 
 
-def test_kill_during_dbt_ends_dbt_too_and_the_next_build_publishes(fault_world, tmp_path):
-    home = fault_world.copy(tmp_path / "home")
+def test_kill_during_dbt_ends_dbt_too_and_the_next_build_publishes(fault_world):
+    home = fault_world.copy()
     ok(cli(home, "load", str(fault_world.late)))
     published = home.analytics_db.stat().st_ino
     build = popen(home, "build")
@@ -92,8 +92,8 @@ def test_the_lock_is_held_while_a_child_of_a_dead_run_lives(tmp_path):
     _wait_for(lambda: not pipeline_busy(home), 10, "the lock to be free")
 
 
-def test_kill_during_publish_keeps_the_last_published_file(fault_world, tmp_path):
-    home = fault_world.copy(tmp_path / "home")
+def test_kill_during_publish_keeps_the_last_published_file(fault_world):
+    home = fault_world.copy()
     ok(cli(home, "load", str(fault_world.late)))
     killed = cli(home, "build", env={"HOUSEWATCH_CRASH_AT": "publish:3"})
     assert killed.returncode == -9

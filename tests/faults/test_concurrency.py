@@ -16,8 +16,8 @@ from tests.faults.test_build_faults import _alive, _children, _wait_for
 UNITS = "select sum(units) from fct_new_home_sales where period_grain = 'month' and geo_level = 'city' and band_type = 'all'"  # noqa: E501
 
 
-def test_second_run_is_refused_and_readers_never_fail_during_a_build(fault_world, tmp_path):
-    home = fault_world.copy(tmp_path / "home")
+def test_second_run_is_refused_and_readers_never_fail_during_a_build(fault_world):
+    home = fault_world.copy()
     before = int(ok(cli(home, "sql", UNITS, "--format", "csv")).stdout.split()[-1])
     ok(cli(home, "load", str(fault_world.late)))
     build = popen(home, "build")
@@ -47,8 +47,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_sigterm_to_the_app_stops_streamlit(fault_world, tmp_path):
-    home = fault_world.copy(tmp_path / "home")
+def test_sigterm_to_the_app_stops_streamlit(fault_world):
+    home = fault_world.copy()
     port = _free_port()
     served = popen(home, "app", "--port", str(port))
     _wait_for(lambda: len(_children(served.pid)) == 1, 60, "streamlit to start")

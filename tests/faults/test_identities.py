@@ -102,7 +102,7 @@ def _texts(home: Path) -> dict[str, str]:
 
 
 def test_no_identity_in_clear_anywhere_under_home(fault_world, tmp_path):
-    home = fault_world.copy(tmp_path / "home")
+    home = fault_world.copy()
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     shifted = _shifted_file(inbox / "网签_320602199001011234.csv")  # a buyer's ID as file name

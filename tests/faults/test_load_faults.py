@@ -33,8 +33,8 @@ def _published_attempts(home, file_name: str) -> list[tuple[str, int]]:
         con.close()
 
 
-def test_kill_at_every_load_stage_then_status_build_and_load_again(fault_world, tmp_path):
-    home = fault_world.copy(tmp_path / "home")
+def test_kill_at_every_load_stage_then_status_build_and_load_again(fault_world):
+    home = fault_world.copy()
     base_batches = len(Ledger(home.ledger).batches())
     for n, (stage, committed) in enumerate(LOAD_STAGES, start=1):
         killed = cli(home, "load", str(fault_world.late), env={"HOUSEWATCH_CRASH_AT": stage})
@@ -68,8 +68,8 @@ def test_kill_at_every_load_stage_then_status_build_and_load_again(fault_world, 
     assert len(Ledger(home.ledger).batches()) == base_batches + len(LOAD_STAGES)
 
 
-def test_a_partition_the_ledger_never_knew_is_not_built(fault_world, tmp_path):
-    home = fault_world.copy(tmp_path / "home")
+def test_a_partition_the_ledger_never_knew_is_not_built(fault_world):
+    home = fault_world.copy()
     ok(cli(home, "load", str(fault_world.late)))
     # a partition with no ledger row at all (copied in by hand, or from another installation)
     late_dir = max((home.landing / "new_home").glob("batch_id=b*"))
@@ -81,8 +81,8 @@ def test_a_partition_the_ledger_never_knew_is_not_built(fault_world, tmp_path):
     assert not stray.exists()
 
 
-def test_rows_an_incremental_model_kept_from_a_vanished_batch_are_dropped(fault_world, tmp_path):
-    home = fault_world.copy(tmp_path / "home")
+def test_rows_an_incremental_model_kept_from_a_vanished_batch_are_dropped(fault_world):
+    home = fault_world.copy()
     # the state a build before this fix left behind: the current-version table holds a version
     # from batch b9999999, whose files the next load removed because the ledger never committed it
     con = duckdb.connect(str(home.build_db))

@@ -47,7 +47,7 @@ def test_a_b_b_counts_the_repeat_of_the_current_version_as_a_duplicate(home, tmp
 
 
 def test_a_revert_reaches_the_warehouse(fault_world, tmp_path):
-    home = fault_world.copy(tmp_path / "home")
+    home = fault_world.copy()
     march = pl.read_csv(fault_world.late, infer_schema=False)
     total = next(c for c in march.columns if c.startswith("合同总价"))
     first = march.head(1)

@@ -160,7 +160,10 @@ def test_cli_exit_codes(home, tmp_path):
 def test_schema_json_lists_every_source(home):
     result = CliRunner().invoke(app, ["schema", "--json"])
     sources = [c["source"] for c in json.loads(result.stdout)]
-    assert sources[:7] == ["credit", "land", "new_home", "presale", "rental", "resale", "stock"]
+    assert sources[:11] == [
+        "construction", "credit", "developer_finance", "escrow_agreement", "escrow_statement",
+        "land", "new_home", "presale", "rental", "resale", "stock",
+    ]  # fmt: skip
     new_home = json.loads(CliRunner().invoke(app, ["schema", "new_home", "--json"]).stdout)[0]
     buyer = next(c for c in new_home["columns"] if c["input_name"] == "buyer_id")
     assert (buyer["name"], buyer["type"]) == ("buyer_key", "pii")

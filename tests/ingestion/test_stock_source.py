@@ -43,7 +43,8 @@ def test_the_build_exports_list_the_source_and_count_its_months(home, tmp_path):
     assert (stock["name_zh"], stock["expected_cadence"]) == ("商品住宅可售存量月报", "monthly")
     assert stock["valid_from"] == dt.date(2016, 1, 1) and stock["valid_to"] is None
     assert sources.get_column("data_source").sort().to_list() == [
-        "credit", "land", "new_home", "presale", "rental", "resale", "stock",
+        "construction", "credit", "developer_finance", "escrow_agreement", "escrow_statement",
+        "land", "new_home", "presale", "rental", "resale", "stock",
     ]  # fmt: skip
     months = pl.read_parquet(home.landing / BATCH_MONTHS_EXPORT)
     assert months.rows() == [

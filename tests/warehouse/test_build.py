@@ -4,6 +4,7 @@ the published database is clean and documented, and readers survive a publish.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -14,18 +15,39 @@ import pytest
 from core.settings import Paths, paths
 from pipeline.build import build
 from pipeline.load import load
+from tests.conftest import NO_UNIT_TESTS
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Paths, dict, dict]:
+    """The market built once, with the dbt unit tests the rest of the suite leaves out
+    (tests/conftest.py): (home, that build's manifest, its run results)."""
     from synthetic import generate
 
     root = tmp_path_factory.mktemp("warehouse")
     generate(root / "sample", start="2020-01", end="2021-12", scale=0.15)
     home = paths(root / "home")
     load([root / "sample" / "raw"], home)
-    build(home)
-    return home
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(NO_UNIT_TESTS)
+        build(home)
+    target = home.home / "dbt" / "target"  # later builds here overwrite it: read it now
+    manifest = json.loads((target / "manifest.json").read_text())
+    results = json.loads((target / "run_results.json").read_text())
+    return home, manifest, results
+
+
+@pytest.fixture(scope="module")
+def built(first_build) -> Paths:
+    return first_build[0]
+
+
+def test_first_build_ran_every_dbt_unit_test_and_each_passed(first_build):
+    _, manifest, results = first_build
+    unit_tests = {uid for uid in manifest["unit_tests"] if uid.startswith("unit_test.")}
+    statuses = {r["unique_id"]: r["status"] for r in results["results"]}
+    assert len(unit_tests) > 0
+    assert {uid: statuses.get(uid) for uid in unit_tests} == dict.fromkeys(unit_tests, "pass")
 
 
 def _current_new_home(home: Paths) -> pl.DataFrame:

@@ -46,7 +46,8 @@ def test_every_contract_is_read_by_exactly_one_staging_model():
 def test_the_registry_lists_every_fact_contract_with_its_delivery():
     facts = {c.source for c in fact_sources()}
     assert facts == {
-        "credit", "land", "new_home", "presale", "rental", "resale", "stock",
+        "construction", "credit", "developer_finance", "escrow_agreement", "escrow_statement",
+        "land", "new_home", "presale", "rental", "resale", "stock",
     }  # fmt: skip
     for c in fact_sources():
         assert c.delivery is not None and c.delivery.expectations

@@ -4,7 +4,7 @@
     the node its least advanced building has reached (key funds are released for the permit as a
     whole); its latest activity is any building reaching any node, so months_since_milestone
     counts months without any progress. Node order, release share and normal gap come from
-    policy_escrow_nodes in force on the date the node was reached.
+    policy_escrow_nodes in force in the month judged.
 #}
 
 {{ config(materialized='table') }}
@@ -31,12 +31,12 @@ ordered as (
         milestones.node,
         milestones.reached_date,
         cast({{ dbt.date_trunc('month', 'milestones.reached_date') }} as date) as reached_month,
-        nodes.node_order
+        node_orders.node_order
     from milestones
-    inner join nodes
-        on nodes.node = milestones.node
-        and milestones.reached_date >= nodes.valid_from
-        and (nodes.valid_to is null or milestones.reached_date <= nodes.valid_to)
+    -- a node's place in construction does not change with the schedule's versions (a node
+    -- reached before the schedule's first valid_from still counts)
+    inner join (select distinct node, node_order from nodes) as node_orders
+        on node_orders.node = milestones.node
 ),
 
 permits as (
