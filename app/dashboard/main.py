@@ -26,6 +26,7 @@ PAGES = {
     ],
     "section_control": [
         ("pages/alerts.py", "page_alerts", "alerts", ":material/warning:"),
+        ("pages/escrow.py", "page_escrow", "escrow", ":material/account_balance_wallet:"),
         ("pages/assessment.py", "page_assessment", "assessment", ":material/fact_check:"),
         ("pages/indices.py", "page_indices", "indices", ":material/show_chart:"),
     ],
@@ -54,6 +55,7 @@ nav = st.navigation(
             for path, title, url, icon in pages
         ]
         for section, pages in PAGES.items()
-    }
+    },
+    expanded=True,  # thirteen pages: Streamlit would fold all past the tenth behind "View more"
 )  # fmt: skip
 nav.run()

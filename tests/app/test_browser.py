@@ -1,5 +1,6 @@
 """A real browser (Playwright on Debian's /usr/bin/chromium) against `streamlit run` on the
-ten-year sample: overview → alerts → an alert's evidence → acknowledge → SQL → English.
+ten-year sample: overview → alerts → an alert's evidence → acknowledge → 预售资金监管 → SQL →
+English.
 Screenshots go to tests/artifacts/ (or $HOUSEWATCH_TEST_ARTIFACTS)."""
 
 from __future__ import annotations
@@ -106,6 +107,16 @@ def test_analyst_journey_in_a_real_browser(served) -> None:
         page.screenshot(path=ARTIFACTS / "04_acknowledged.png", full_page=True)
         assert reviews.history(alert_id, home.home).height == before + 1
 
+        page.get_by_role("link", name="预售资金监管").first.click()
+        page.wait_for_url(f"{base}/escrow*")
+        page.get_by_role("heading", name="预售资金监管").first.wait_for()
+        page.get_by_text("项目监管情况").first.wait_for()
+        page.get_by_text("重点房企融资管理档位").first.wait_for()
+        page.locator(".vega-embed canvas, .vega-embed svg").first.wait_for()
+        page.wait_for_timeout(1500)
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=ARTIFACTS / "05_escrow.png", full_page=True)
+
         page.get_by_role("link", name="SQL 工作台").first.click()
         page.wait_for_url(f"{base}/sql*")
         box = page.get_by_label("查询")
@@ -113,10 +124,10 @@ def test_analyst_journey_in_a_real_browser(served) -> None:
         box.press("Control+Enter")
         page.get_by_role("button", name="运行").click()
         page.get_by_text("返回 1 行").first.wait_for()
-        page.screenshot(path=ARTIFACTS / "05_sql.png", full_page=True)
+        page.screenshot(path=ARTIFACTS / "06_sql.png", full_page=True)
 
         page.get_by_text("English").first.click()
         page.get_by_role("heading", name="SQL workbench").first.wait_for()
-        page.screenshot(path=ARTIFACTS / "06_english.png", full_page=True)
+        page.screenshot(path=ARTIFACTS / "07_english.png", full_page=True)
         browser.close()
     assert reviews.history(alert_id, home.home)["status"].to_list()[0] == "acknowledged"

@@ -16,8 +16,8 @@ from app import fmt
 from serving import reviews, warehouse
 
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "dashboard" / "main.py")
-PAGES = ("new_homes", "resale", "rental", "land", "credit", "supply", "alerts", "assessment",
-         "indices", "sql", "status")  # fmt: skip
+PAGES = ("new_homes", "resale", "rental", "land", "credit", "supply", "alerts", "escrow",
+         "assessment", "indices", "sql", "status")  # fmt: skip
 ID_NUMBER = r"(^|[^0-9])[1-9][0-9]{16}[0-9Xx]([^0-9]|$)"  # 18-digit resident ID (GB 11643)
 
 
@@ -262,3 +262,119 @@ def test_no_resident_id_number_in_any_published_table(home) -> None:
     assert hits == []
     assert all(re.fullmatch(r"[0-9a-f]{16,64}", b) for (b,) in buyers), buyers[:3]
     assert re.search(ID_NUMBER, "buyer 32060219900101123X paid")  # the pattern does catch one
+
+
+def _planted(sample: Path, kind: str) -> dict:
+    """A generator event of the sample's truth (truth/events.csv)."""
+    import csv
+
+    with open(sample / "truth" / "events.csv", encoding="utf-8") as f:
+        return next(row for row in csv.DictReader(f) if row["kind"] == kind)
+
+
+def test_escrow_cards_are_the_marts_counts_for_the_latest_month(home) -> None:
+    import time
+
+    warehouse.clear_cache()
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.session_state["lang"] = "zh"
+    at.run()
+    started = time.perf_counter()
+    at.switch_page("pages/escrow.py").run()
+    first_render = time.perf_counter() - started
+    assert not at.exception, [e.message for e in at.exception]
+    (month,) = one(
+        "select max(period_start) from fct_new_home_sales where period_grain = 'month'", home
+    )
+    permits, projects, stalled = one(
+        "select count(*) filter (where escrow_level = 'permit'), "
+        "count(*) filter (where escrow_level = 'project'), "
+        "count(*) filter (where escrow_level = 'project' and construction_months_overdue > 0) "
+        "from fct_presale_escrow where period_start = ?",
+        home, [month],
+    )  # fmt: skip
+    (shortfall,) = one(
+        "select count(distinct entity_id) from fct_alerts where rule_id = "
+        "'escrow_deposit_shortfall' and period_start = ?",
+        home, [month],
+    )  # fmt: skip
+    (quarter, orange_red, developers) = one(
+        "select period_start, count(*) filter (where tier in ('orange', 'red')), count(*) "
+        "from fct_developer_risk where period_quarter_end < cast(? as date) + interval 1 month "
+        "group by period_start order by period_start desc limit 1",
+        home, [month],
+    )  # fmt: skip
+    shown = {m.label: (m.value, m.delta) for m in at.metric}
+    assert at.selectbox(key="es_month").value == month
+    assert permits > 0 and shown["监管中的预售许可"] == (str(permits), f"{projects} 个项目")
+    assert shown["停工项目"][0] == str(stalled)
+    assert shown["收存率不足项目"][0] == str(shortfall)
+    assert shown["橙档/红档房企"] == (str(orange_red), f"共 {developers} 家")
+    label = f"季度: {quarter.year}Q{(quarter.month - 1) // 3 + 1}"
+    assert any(c.value == label for c in at.caption)
+    projects_table = at.dataframe[0].value
+    assert len(projects_table) == projects
+    assert "project_id" not in projects_table.columns and "项目编号" in projects_table.columns
+    print(f"escrow page first render {first_render:.2f} s")
+
+
+@pytest.mark.parametrize("kind", ["escrow_diversion", "escrow_early_release"])
+def test_planted_escrow_project_is_listed_with_its_alert_level_and_evidence(
+    home, ten_year_warehouse, kind: str
+) -> None:
+    import datetime as dt
+
+    from app import charts
+
+    sample, _ = ten_year_warehouse
+    event = _planted(sample, kind)
+    project = event["entity_ids"]
+    month, level, n_alerts = one(
+        "select period_start, max_by(level, severity), count(*) from fct_alerts "
+        "where rule_family = 'presale_escrow' and entity_id = ? and period_start between ? and ? "
+        "group by period_start order by period_start desc limit 1",
+        home, [project, event["start_month"], event["end_month"]],
+    )  # fmt: skip
+    assert level == event["expected_level"] == "red"
+    (n_evidence,) = one(
+        "select count(*) from fct_alert_evidence e join fct_alerts a using (alert_id) "
+        "where a.rule_family = 'presale_escrow' and a.entity_id = ? and a.period_start = ?",
+        home, [project, month],
+    )  # fmt: skip
+    (n_permits,) = one(
+        "select count(*) from fct_presale_escrow where escrow_level = 'permit' "
+        "and project_id = ? and period_start = ?",
+        home, [project, month],
+    )  # fmt: skip
+    at = open_page("escrow")
+    at.selectbox(key="es_month").set_value(month).run()
+    assert not at.exception, [e.message for e in at.exception]
+    listing = at.dataframe[0].value
+    row = listing[listing["项目编号"] == project]
+    assert row["等级"].tolist() == [f"● {charts.level_name(level)}"]
+    assert row["预警"].tolist() == [n_alerts]
+    assert listing["等级"].tolist()[0] == f"● {charts.level_name(level)}"  # riskiest first
+    at.selectbox(key="es_project").set_value(project).run()
+    assert not at.exception
+    permits = next(d.value for d in at.dataframe if "预售许可证号" in d.value.columns)
+    assert len(permits) == n_permits > 0
+    evidence = next(d.value for d in at.dataframe if "证据编号" in d.value.columns)
+    assert len(evidence) == n_evidence and n_evidence > n_alerts  # permits beside the project
+    assert event["related_ids"].split(";")[0] in evidence["证据编号"].tolist()
+    assert isinstance(month, dt.date)
+
+
+def test_escrow_red_slide_developer_is_in_the_red_tier_in_english(home, ten_year_warehouse):
+    sample, _ = ten_year_warehouse
+    event = _planted(sample, "developer_red_slide")
+    at = open_page("escrow", lang="en")
+    (tier,) = one(
+        "select tier from fct_developer_risk where developer_id = ? and period_quarter_end <= "
+        "(select max(period_start) + interval 1 month from fct_new_home_sales) "
+        "order by period_start desc limit 1",
+        home, [event["entity_ids"]],
+    )  # fmt: skip
+    developers = next(d.value for d in at.dataframe if "Credit code" in d.value.columns)
+    row = developers[developers["Credit code"] == event["entity_ids"]]
+    assert row["Tier"].tolist() == [f"● {tier} tier"]
+    assert at.title[0].value == "Presale-fund supervision"

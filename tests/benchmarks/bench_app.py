@@ -22,7 +22,7 @@ from serving import warehouse  # noqa: E402
 
 MAIN = str(ROOT / "app" / "dashboard" / "main.py")
 PAGES = ("overview", "new_homes", "resale", "rental", "land", "credit", "supply", "alerts",
-         "assessment", "indices", "sql", "status")  # fmt: skip
+         "escrow", "assessment", "indices", "sql", "status")  # fmt: skip
 FILTERS = {  # page → (widget key, new value): a filter change after the first render
     "new_homes": ("new_homes_grain", "quarter"),
     "resale": ("resale_level", "district"),

@@ -41,8 +41,8 @@ CASES = {
 }
 LEFT_OUT = {s: next((c for c in CASES if s not in CASES[c]), None) for s in SOURCES}
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "dashboard" / "main.py")
-PAGES = ("new_homes", "resale", "rental", "land", "credit", "supply", "alerts", "assessment",
-         "indices", "sql", "status")  # fmt: skip
+PAGES = ("new_homes", "resale", "rental", "land", "credit", "supply", "alerts", "escrow",
+         "assessment", "indices", "sql", "status")  # fmt: skip
 NAMES_ZH = {"new_home": "新建商品房网签备案合同", "resale": "存量房（二手房）网签合同",
             "rental": "住房租赁合同备案", "presale": "商品房预售许可", "land": "土地出让成交",
             "credit": "金融机构房地产信贷月报", "stock": "商品住宅可售存量月报",
