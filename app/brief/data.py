@@ -72,12 +72,14 @@ def data_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
 
 
 def held_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
-    """Months in which any source landed records: a brief can be written for these, saying
-    which sources are missing (a credit return a month late must not stop the brief)."""
+    """Months in which any monthly source landed records: a brief can be written for these,
+    saying which sources are missing (a credit return a month late must not stop the brief).
+    Irregular sources do not count: construction milestones reached before the first delivered
+    month (a project permitted earlier) are not a month of market data."""
     found = rows(
         con,
-        "select period_start from fct_data_quality group by period_start "
-        "having sum(records_landed) > 0 order by period_start",
+        "select period_start from fct_data_quality where is_expected_monthly "
+        "group by period_start having sum(records_landed) > 0 order by period_start",
     )
     return [r["period_start"] for r in found]
 
