@@ -231,18 +231,22 @@ def _family_alerts(
     con: duckdb.DuckDBPyConnection, period: Period, families: tuple[str, ...]
 ) -> list[Row]:
     """Monthly alerts of some rule families in the period: the latest per rule × entity, with
-    how many months it was raised, its worst level in the period and the rule's indicator name,
+    how many months it was raised, its worst level in the period (worst_level) and the rule's
+    indicator name,
     unit and decimals (alert_rules) to print the observed value as the alert judged it."""
     return rows(
         con,
         "with a as (select *, count(*) over w as months_in_period, max(severity) over w "
-        "as worst_severity, row_number() over (partition by rule_id, geo_code, entity_id "
+        "as worst_severity, arg_max(level, severity) over w as worst_level, "
+        "row_number() over (partition by rule_id, geo_code, entity_id "
         "order by period_start desc, severity desc) as latest from fct_alerts "
         "where rule_family in (select unnest($families)) and period_grain = 'month' "
         "and period_start >= $start and period_start < $end "
         "window w as (partition by rule_id, geo_code, entity_id)) "
-        "select a.*, l.level_zh, l.sort_order as level_order, r.indicator_zh, r.unit_zh, "
-        "r.display_decimals from a left join reference.alert_levels l using (level) "
+        "select a.*, l.level_zh, l.sort_order as level_order, wl.level_zh as worst_level_zh, "
+        "r.indicator_zh, r.unit_zh, r.display_decimals from a "
+        "left join reference.alert_levels l on l.level = a.level "
+        "left join reference.alert_levels wl on wl.level = a.worst_level "
         "left join reference.alert_rules r on r.rule_id = a.rule_id and r.valid_from <= "
         "a.period_start and (r.valid_to is null or a.period_start <= r.valid_to) "
         "where latest = 1 order by a.severity desc, l.sort_order, a.entity_id, a.rule_id",

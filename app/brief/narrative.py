@@ -232,13 +232,19 @@ def measure(value: float | None, unit: str | None, decimals: int | None = 1) -> 
 
 
 def escrow_alert_text(a: Row) -> str:
-    """华润中兴御景（南通经济技术开发区）预售资金未足额存入监管账户，红色，预售资金收存率（近3个月）50.0%."""
+    """华润中兴御景（南通经济技术开发区）预售资金未足额存入监管账户，红色，预售资金收存率（近3个月）
+    50.0%; raised in several months of a quarter or year: …，期内4个月、最高红色，最近一次（11月）
+    橙色，…75.0% (the latest month's value, as the alerts section shows it)."""
     value = measure(a.get("observed_value"), a.get("unit_zh"), a.get("display_decimals"))
-    months = f"（期内{a['months_in_period']}个月）" if a.get("months_in_period", 1) > 1 else ""
-    return (
-        f"{a.get('entity_name') or a.get('entity_id')}（{a.get('geo_name')}）"
-        f"{a.get('rule_name_zh')}{months}，{a.get('level_zh')}，{a.get('indicator_zh')}{value}"
-    )
+    name = a.get("entity_name") or a.get("entity_id")
+    head = f"{name}（{a.get('geo_name')}）{a.get('rule_name_zh')}"
+    level = a.get("level_zh")
+    if a.get("months_in_period", 1) > 1:
+        worst = a.get("worst_level")
+        higher = f"、最高{a['worst_level_zh']}" if worst and worst != a.get("level") else ""
+        head += f"，期内{a['months_in_period']}个月{higher}"
+        level = f"最近一次（{a['period_start'].month}月）{level}"
+    return f"{head}，{level}，{a.get('indicator_zh')}{value}"
 
 
 def escrow_sentences(d: BriefData) -> list[str]:
@@ -264,9 +270,10 @@ def escrow_sentences(d: BriefData) -> list[str]:
         return out
     if d.escrow_alerts:
         projects = {a["entity_id"] for a in d.escrow_alerts}
-        red = sum(1 for a in d.escrow_alerts if a["level"] == "red")
+        red = sum(1 for a in d.escrow_alerts if a.get("worst_level", a["level"]) == "red")
         head = f"{this}{len(projects)}个项目触发预售资金监管预警{len(d.escrow_alerts)}条"
-        head += f"（红色{red}条）" if red else ""
+        if red:
+            head += f"（红色{red}条）" if p.grain == "month" else f"（期内达到红色{red}条）"
         out.append(head + "：" + "；".join(escrow_alert_text(a) for a in d.escrow_alerts) + "。")
     elif d.escrow_gaps:
         out.append(f"因上述数据缺失，无法判断{this}是否存在预售资金监管异常。")
