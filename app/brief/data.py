@@ -24,6 +24,15 @@ Row = dict[str, Any]
 URBAN = "320600U"
 CITY = "320600"
 TREND_MONTHS = 24
+# The sources the 预售资金监管与房企风险 section reads (ingest/contracts/<source>.yml): when one is
+# missing in the period the section names it instead of an all-clear.
+ESCROW_SOURCES = ("escrow_agreement", "escrow_statement", "construction", "developer_finance")
+# fct_developer_risk's breach flag of each red line (policy_red_lines.line)
+RED_LINE_FLAGS = {
+    "liability_ratio": "breaches_liability_ratio",
+    "net_gearing": "breaches_net_gearing",
+    "cash_short_debt": "breaches_cash_short_debt",
+}
 
 
 def connect(home: Path) -> duckdb.DuckDBPyConnection:
@@ -63,12 +72,14 @@ def data_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
 
 
 def held_months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
-    """Months in which any source landed records: a brief can be written for these, saying
-    which sources are missing (a credit return a month late must not stop the brief)."""
+    """Months in which any monthly source landed records: a brief can be written for these,
+    saying which sources are missing (a credit return a month late must not stop the brief).
+    Irregular sources do not count: construction milestones reached before the first delivered
+    month (a project permitted earlier) are not a month of market data."""
     found = rows(
         con,
-        "select period_start from fct_data_quality group by period_start "
-        "having sum(records_landed) > 0 order by period_start",
+        "select period_start from fct_data_quality where is_expected_monthly "
+        "group by period_start having sum(records_landed) > 0 order by period_start",
     )
     return [r["period_start"] for r in found]
 
@@ -130,6 +141,13 @@ class BriefData:
     assessment_items: list[Row] = field(default_factory=list)
     trend: dict[str, list[Row]] = field(default_factory=dict)
     gaps: list[Row] = field(default_factory=list)  # sources missing in the period
+    escrow_gaps: list[Row] = field(default_factory=list)  # the escrow section's missing sources
+    escrow_counts: Row = field(default_factory=dict)  # permits and projects under supervision
+    escrow_alerts: list[Row] = field(default_factory=list)  # presale_escrow alerts of the period
+    developer_quarter: dt.date | None = None  # latest quarter of fct_developer_risk
+    developers: list[Row] = field(default_factory=list)  # 橙档/红档 at that quarter
+    resale_escrow: list[Row] = field(default_factory=list)  # districts alerting, with their deals
+    delivery_risk: list[Row] = field(default_factory=list)  # 保交楼风险项目 (quarter)
     data_warnings: list[Row] = field(default_factory=list)  # content checks that found rows
 
 
@@ -207,6 +225,116 @@ def _alerts(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
         a["evidence"] = by_alert.get(a["alert_id"], [])
         a["evidence_total"] = a["evidence"][0]["n_items"] if a["evidence"] else 0
     return alerts
+
+
+def _family_alerts(
+    con: duckdb.DuckDBPyConnection, period: Period, families: tuple[str, ...]
+) -> list[Row]:
+    """Monthly alerts of some rule families in the period: the latest per rule × entity, with
+    how many months it was raised, its worst level in the period (worst_level) and the rule's
+    indicator name,
+    unit and decimals (alert_rules) to print the observed value as the alert judged it."""
+    return rows(
+        con,
+        "with a as (select *, count(*) over w as months_in_period, max(severity) over w "
+        "as worst_severity, arg_max(level, severity) over w as worst_level, "
+        "row_number() over (partition by rule_id, geo_code, entity_id "
+        "order by period_start desc, severity desc) as latest from fct_alerts "
+        "where rule_family in (select unnest($families)) and period_grain = 'month' "
+        "and period_start >= $start and period_start < $end "
+        "window w as (partition by rule_id, geo_code, entity_id)) "
+        "select a.*, l.level_zh, l.sort_order as level_order, wl.level_zh as worst_level_zh, "
+        "r.indicator_zh, r.unit_zh, r.display_decimals from a "
+        "left join reference.alert_levels l on l.level = a.level "
+        "left join reference.alert_levels wl on wl.level = a.worst_level "
+        "left join reference.alert_rules r on r.rule_id = a.rule_id and r.valid_from <= "
+        "a.period_start and (r.valid_to is null or a.period_start <= r.valid_to) "
+        "where latest = 1 order by a.severity desc, l.sort_order, a.entity_id, a.rule_id",
+        {"families": list(families), "start": period.start, "end": period.end},
+    )
+
+
+def _developers(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[dt.date | None, list[Row]]:
+    """Developers in 橙档/红档 at the latest quarter reported by the period's end (its return is
+    for a quarter that ended before), each with the red lines it breaches (policy_red_lines)."""
+    quarter = one(
+        con,
+        "select max(period_start) as q from fct_developer_risk where period_quarter_end < $end",
+        {"end": period.end},
+    ).get("q")
+    if quarter is None:
+        return None, []
+    found = rows(
+        con,
+        "select * from fct_developer_risk where period_start = $q and tier in ('orange', 'red') "
+        "order by tier = 'red' desc, lines_breached desc nulls last, developer_id",
+        {"q": quarter},
+    )
+    lines = rows(
+        con,
+        "select line, line_zh from reference.policy_red_lines where valid_from <= $q "
+        "and (valid_to is null or $q <= valid_to) and line in (select unnest($lines))",
+        {"q": quarter, "lines": list(RED_LINE_FLAGS)},
+    )
+    for r in found:
+        lines.sort(key=lambda ln: list(RED_LINE_FLAGS).index(ln["line"]))
+        names = [ln["line_zh"] for ln in lines if r.get(RED_LINE_FLAGS[ln["line"]])]
+        r["lines_zh"] = "、".join(names)
+    return quarter, found
+
+
+def _resale_escrow(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
+    """Districts whose resale deals outside escrow alerted in the period (the latest alert per
+    district), with that month's deals from fct_resale_escrow."""
+    alerts = _family_alerts(con, period, ("resale_escrow",))
+    for a in alerts:
+        a.update(
+            one(
+                con,
+                "select contracts, contracts_outside_escrow, outside_escrow_share_pct, "
+                "amount_outside_escrow_yuan from fct_resale_escrow where period_grain = 'month' "
+                "and period_start = $m and geo_code = $geo",
+                {"m": a["period_start"], "geo": a["geo_code"]},
+            )
+        )
+    return alerts
+
+
+def _delivery_risk(con: duckdb.DuckDBPyConnection, period: Period) -> list[Row]:
+    """保交楼风险项目清单: every project with a presale-fund or construction alert
+    (rule_family presale_escrow: construction_stalled, delivery_overdue and the escrow rules) in
+    the period, its worst level, with its latest project row of fct_presale_escrow in the period
+    (months since a milestone, overdue months) and the nodes its permits have reached."""
+    return rows(
+        con,
+        "with a as (select entity_id as project_id, max(severity) as worst_severity, "
+        "arg_max(level, severity) as worst_level, count(distinct period_start) as alert_months, "
+        "list(distinct rule_id order by rule_id) as rule_ids, "
+        "string_agg(distinct rule_name_zh, '、' order by rule_name_zh) as rules_zh, "
+        "any_value(geo_name) as geo_name, any_value(entity_name) as entity_name "
+        "from fct_alerts where rule_family = 'presale_escrow' and entity_type = 'project' "
+        "and period_grain = 'month' and period_start >= $start and period_start < $end "
+        "group by entity_id), "
+        "p as (select * from fct_presale_escrow where escrow_level = 'project' "
+        "and period_start >= $start and period_start < $end qualify row_number() over "
+        "(partition by entity_id order by period_start desc) = 1), "
+        "n as (select e.project_id, string_agg(e.release_node_zh, '、' order by e.node_order) "
+        "as nodes_zh from (select distinct f.project_id, f.release_node_zh, k.node_order "
+        "from fct_presale_escrow f join p on p.entity_id = f.project_id and p.period_start = "
+        "f.period_start left join reference.policy_escrow_nodes k on k.node = f.release_node "
+        "where f.escrow_level = 'permit' and f.release_node_zh is not null) e "
+        "group by e.project_id) "
+        "select a.*, l.level_zh, coalesce(p.project_name, a.entity_name) as project_name, "
+        "coalesce(p.district_name, a.geo_name) as district_name, p.developer, "
+        "p.period_start as status_month, p.months_since_milestone, "
+        "p.construction_months_overdue, p.delivery_months_overdue, p.is_selling, "
+        "p.is_completed, n.nodes_zh from a left join p on p.entity_id = a.project_id "
+        "left join n on n.project_id = a.project_id "
+        "left join reference.alert_levels l on l.level = a.worst_level "
+        "order by a.worst_severity desc, greatest(coalesce(p.delivery_months_overdue, 0), "
+        "coalesce(p.construction_months_overdue, 0)) desc, a.project_id",
+        {"start": period.start, "end": period.end},
+    )
 
 
 def _trend(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, list[Row]]:
@@ -342,6 +470,17 @@ def load_brief(con: duckdb.DuckDBPyConnection, period: Period) -> BriefData:
         con,
         "select * from fct_data_tests where status = 'warn' order by model_name, column_name",
     )
+    d.escrow_gaps = [g for g in d.gaps if g["data_source"] in ESCROW_SOURCES]
+    d.escrow_counts = one(
+        con,
+        "select count(*) filter (where escrow_level = 'permit') as permits, "
+        "count(*) filter (where escrow_level = 'project') as projects from fct_presale_escrow "
+        "where period_start = $last",
+        {"last": period.last_month},
+    )
+    d.escrow_alerts = _family_alerts(con, period, ("presale_escrow",))
+    d.developer_quarter, d.developers = _developers(con, period)
+    d.resale_escrow = _resale_escrow(con, period)
     d.alerts = _alerts(con, period)
     d.levels = rows(con, "select * from reference.alert_levels order by sort_order")
     d.alert_counts = {lv["level"]: 0 for lv in d.levels}
@@ -368,6 +507,7 @@ def load_brief(con: duckdb.DuckDBPyConnection, period: Period) -> BriefData:
             "order by district_code, sort_order",
             p,
         )
+        d.delivery_risk = _delivery_risk(con, period)
     if period.grain == "year":
         d.assessment = rows(
             con,

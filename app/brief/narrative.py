@@ -220,6 +220,97 @@ def alerts_sentence(d: BriefData) -> str:
     return text + "。"
 
 
+def _this(period: Period) -> str:
+    return {"month": "本月", "quarter": "本季度", "year": "本年度"}[period.grain]
+
+
+def measure(value: float | None, unit: str | None, decimals: int | None = 1) -> str:
+    """An alert's observed value in its rule's unit and decimals: 50.0% / 7个月 / 25.0个百分点."""
+    if not _ok(value):
+        return fmt.MISSING
+    return f"{value:,.{1 if decimals is None else decimals}f}{unit or ''}"
+
+
+def escrow_alert_text(a: Row) -> str:
+    """华润中兴御景（南通经济技术开发区）预售资金未足额存入监管账户，红色，预售资金收存率（近3个月）
+    50.0%; raised in several months of a quarter or year: …，期内4个月、最高红色，最近一次（11月）
+    橙色，…75.0% (the latest month's value, as the alerts section shows it)."""
+    value = measure(a.get("observed_value"), a.get("unit_zh"), a.get("display_decimals"))
+    name = a.get("entity_name") or a.get("entity_id")
+    head = f"{name}（{a.get('geo_name')}）{a.get('rule_name_zh')}"
+    level = a.get("level_zh")
+    if a.get("months_in_period", 1) > 1:
+        worst = a.get("worst_level")
+        higher = f"、最高{a['worst_level_zh']}" if worst and worst != a.get("level") else ""
+        head += f"，期内{a['months_in_period']}个月{higher}"
+        level = f"最近一次（{a['period_start'].month}月）{level}"
+    return f"{head}，{level}，{a.get('indicator_zh')}{value}"
+
+
+def escrow_sentences(d: BriefData) -> list[str]:
+    """预售资金监管与房企风险: supervision, the escrow alerts, developers in 橙档/红档 and resale
+    deals outside escrow; a missing source is named instead of an all-clear, and when nothing
+    alerts it is one sentence."""
+    p, this = d.period, _this(d.period)
+    out: list[str] = []
+    c = d.escrow_counts
+    if c.get("permits"):
+        out.append(
+            f"{p.last_month.month}月末纳入预售资金监管的预售许可{fmt.count(c['permits'], '个')}、"
+            f"项目{fmt.count(c['projects'], '个')}。"
+        )
+    for g in d.escrow_gaps:
+        months = f"（期内{g['months']}个月）" if g.get("months", 1) > 1 else ""
+        out.append(f"数据缺失：{g['gap_message_zh']}{months}。")
+    quarter = Period("quarter", d.developer_quarter).label_zh if d.developer_quarter else ""
+    calm = not (d.escrow_alerts or d.developers or d.resale_escrow)
+    if calm and not d.escrow_gaps:
+        dev = f"{quarter}重点房地产企业均未处于橙档或红档，" if quarter else ""
+        out.append(f"{this}未发现预售资金监管异常，{dev}二手房交易资金监管未触发预警。")
+        return out
+    if d.escrow_alerts:
+        projects = {a["entity_id"] for a in d.escrow_alerts}
+        red = sum(1 for a in d.escrow_alerts if a.get("worst_level", a["level"]) == "red")
+        head = f"{this}{len(projects)}个项目触发预售资金监管预警{len(d.escrow_alerts)}条"
+        if red:
+            head += f"（红色{red}条）" if p.grain == "month" else f"（期内达到红色{red}条）"
+        out.append(head + "：" + "；".join(escrow_alert_text(a) for a in d.escrow_alerts) + "。")
+    elif d.escrow_gaps:
+        out.append(f"因上述数据缺失，无法判断{this}是否存在预售资金监管异常。")
+    else:
+        out.append(f"{this}未发现预售资金监管异常。")
+    if d.developers:
+        names = "；".join(
+            f"{r['developer']}（{r['tier_zh']}，触及{fmt.count(r['lines_breached'], '条')}红线："
+            f"{r['lines_zh'] or fmt.MISSING}）"
+            for r in d.developers
+        )
+        out.append(f"{quarter}处于橙档或红档的重点房地产企业{len(d.developers)}家：{names}。")
+    elif quarter:
+        out.append(f"{quarter}重点房地产企业均未处于橙档或红档。")
+    if d.resale_escrow:
+        names = "；".join(
+            f"{r['geo_name']}{r['period_start'].month}月二手房成交{fmt.count(r.get('contracts'))}，"
+            f"未纳入资金监管{fmt.count(r.get('contracts_outside_escrow'))}"
+            f"（{fmt.pct(r.get('outside_escrow_share_pct'))}）"
+            for r in d.resale_escrow
+        )
+        out.append(f"二手房交易资金监管覆盖不足：{names}。")
+    else:
+        out.append("二手房交易资金监管未触发预警。")
+    return out
+
+
+def delivery_risk_sentence(d: BriefData) -> str:
+    """保交楼风险项目清单's lead: how many projects, how many red, or none."""
+    rows = d.delivery_risk
+    if not rows:
+        return f"{_this(d.period)}无工程停滞、逾期交付或预售资金监管预警项目。"
+    red = sum(1 for r in rows if r["worst_level"] == "red")
+    text = f"{_this(d.period)}{len(rows)}个项目触发工程停滞、逾期交付或预售资金监管预警"
+    return text + (f"，其中{red}个达到红色。" if red else "。")
+
+
 def headline(d: BriefData) -> list[str]:
     """The summary paragraph, one sentence per market, then the alerts."""
     return [

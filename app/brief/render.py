@@ -21,6 +21,7 @@ import vl_convert as vlc
 from app import charts, fmt
 from app.brief import narrative
 from app.brief.data import BriefData, Row
+from app.brief.periods import Period
 
 TEMPLATES = Path(__file__).parent / "templates"
 CHART_WIDTH = 620
@@ -140,12 +141,16 @@ def _filters() -> dict[str, Any]:
         "count": fmt.count, "area": fmt.area_wan, "money": fmt.money_yi, "price": fmt.price,
         "pct": fmt.pct, "idx": fmt.index_value, "month": fmt.month_label,
         "level_name": charts.level_name,
+        "quarter": lambda q: Period("quarter", q).label_zh if q else fmt.MISSING,
         "spct": lambda v: fmt.pct(v, signed=True),
         "idxpct": lambda v: fmt.pct(fmt.index_to_pct(v), signed=True),
         "num1": lambda v: fmt.index_value(v),
         "num2": lambda v: fmt.index_value(v, 2),
         "pts": lambda v: fmt.MISSING if v is None else f"{v:+.2f}",
         "plain": lambda v: fmt.MISSING if v is None else f"{v:g}",  # a policy number: 95, 97.5
+        "measure": lambda a: narrative.measure(a.get("observed_value"), a.get("unit_zh"),
+                                               a.get("display_decimals")),
+        "overdue": lambda v: fmt.MISSING if v is None else f"{v}个月" if v > 0 else "未超期",
     }  # fmt: skip
 
 
@@ -166,22 +171,30 @@ def environment() -> jinja2.Environment:
 def sections(d: BriefData) -> list[tuple[str, str]]:
     """(anchor, heading) of each section in order: the TOC and the markdown share it."""
     out = [
-        ("summary", "一、摘要"),
-        ("new-home", "二、新建商品住宅"),
-        ("supply", "三、供应与库存"),
-        ("resale", "四、二手住宅"),
-        ("rental", "五、住房租赁"),
-        ("land", "六、土地市场"),
-        ("credit", "七、房地产信贷"),
-        ("alerts", "八、地价房价双控与预警"),
+        ("summary", "摘要"),
+        ("new-home", "新建商品住宅"),
+        ("supply", "供应与库存"),
+        ("resale", "二手住宅"),
+        ("rental", "住房租赁"),
+        ("land", "土地市场"),
+        ("credit", "房地产信贷"),
+        ("alerts", "地价房价双控与预警"),
+        ("escrow", "预售资金监管与房企风险"),
     ]
     if d.period.grain == "quarter":
-        out.append(("evaluation", "九、季度评价"))
+        out += [("delivery-risk", "保交楼风险项目清单"), ("evaluation", "季度评价")]
     if d.period.grain == "year":
-        out.append(("assessment", "九、年度考核"))
-    num = "十" if len(out) == 9 else "九"
-    out.append(("method", f"{num}、方法说明与修订记录"))
-    return out
+        out.append(("assessment", "年度考核"))
+    out.append(("method", "方法说明与修订记录"))
+    return [(anchor, f"{numeral(i)}、{name}") for i, (anchor, name) in enumerate(out, 1)]
+
+
+def numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二 (section numbers up to 99)."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else digits[tens] + "十"
+    return head + (digits[ones] if ones else "")
 
 
 def context(d: BriefData, generated_at: dt.datetime | None = None) -> dict[str, Any]:
@@ -200,9 +213,12 @@ def context(d: BriefData, generated_at: dt.datetime | None = None) -> dict[str, 
             "land": narrative.land_sentence(d),
             "credit": narrative.credit_sentence(d),
             "alerts": narrative.alerts_sentence(d),
+            "escrow": narrative.escrow_sentences(d),
+            "delivery_risk": narrative.delivery_risk_sentence(d),
             "indices": {m: narrative.index_sentence(m, r, d.period) for m, r in d.indices.items()},
         },
         "sections": sections(d),
+        "heading": dict(sections(d)),
         "toc": d.period.grain in ("quarter", "year"),
         "markets": MARKET_NAMES,
         "generated_at": (generated_at or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),

@@ -13,7 +13,8 @@ from app.brief.writer import write_brief
 from tests.brief.conftest import need, query
 
 HEADINGS = ("一、摘要", "二、新建商品住宅", "三、供应与库存", "四、二手住宅", "五、住房租赁",
-            "六、土地市场", "七、房地产信贷", "八、地价房价双控与预警")  # fmt: skip
+            "六、土地市场", "七、房地产信贷", "八、地价房价双控与预警",
+            "九、预售资金监管与房企风险")  # fmt: skip
 
 
 def _run(*args: str) -> str:
@@ -47,7 +48,7 @@ def test_monthly_pdf_has_headings_figures_page_numbers_and_cjk_fonts(editions, e
     pages = _pages(pdf)
     assert 4 <= pages <= 15
     text = _run("pdftotext", str(pdf), "-")
-    for heading in (*HEADINGS, "九、方法说明与修订记录"):
+    for heading in (*HEADINGS, "十、方法说明与修订记录"):
         assert heading in text
     units = re.search(r'data-key="nh_units"[^>]*>([^<]+)<', html.read_text()).group(1)
     assert units in text
@@ -76,7 +77,8 @@ def test_quarterly_has_evaluation_table_and_a_toc_with_right_page_numbers(
     first = _page_text(pdf, 1)
     assert "目录" in first
     toc = dict(re.findall(r"([一二三四五六七八九十]+、\S+?)[ .]+(\d+)\s*$", first, re.M))
-    assert "九、季度评价" in toc and "十、方法说明与修订记录" in toc
+    assert "九、预售资金监管与房企风险" in toc and "十、保交楼风险项目清单" in toc
+    assert "十一、季度评价" in toc and "十二、方法说明与修订记录" in toc
     for heading, page in toc.items():
         assert heading in _page_text(pdf, int(page)), f"TOC says {heading} on page {page}"
     districts = query(
@@ -98,7 +100,7 @@ def test_annual_has_the_assessment_and_a_toc(editions, brief_home, event_month):
     pdf, html = editions[year]
     assert "目录" in _page_text(pdf, 1)
     text = _run("pdftotext", str(pdf), "-")
-    assert "九、年度考核" in text
+    assert "九、预售资金监管与房企风险" in text and "十、年度考核" in text
     rows = query(home, "select geo_name, overall_passed from fct_district_assessment "
                  "where assessment_year = $y", {"y": int(year)})  # fmt: skip
     page = html.read_text()
