@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from core.settings import Paths
 from ingest.ledger import Batch
 from pipeline.load import load
+
+if TYPE_CHECKING:
+    from tests.ingestion.exports import Export
 
 NEW_HOME_HEADERS = [
     "合同编号", "不动产单元号", "项目编号", "项目名称", "区县", "房屋用途", "建筑面积(㎡)",
@@ -73,3 +78,19 @@ def everything_under(home: Paths) -> str:
         elif path.is_file():
             parts.append(path.read_bytes().decode("utf-8", errors="replace"))
     return "\n".join(parts)
+
+
+def assert_landed(home: Paths, export: Export) -> None:
+    """The export's landed rows: as many as it loads, each keyed row holding its hand-computed
+    values (floats to 1e-9 relative)."""
+    frame = landed(home, export.source)
+    assert frame.height == export.loaded
+    for key, expected in export.values.items():
+        rows = frame.filter(pl.col(export.key) == key)
+        assert rows.height >= 1, key
+        for column, value in expected.items():
+            for got in rows.get_column(column).to_list():
+                if isinstance(value, float):
+                    assert math.isclose(got, value, rel_tol=1e-9), (key, column, got)
+                else:
+                    assert got == value, (key, column, got)

@@ -6,13 +6,10 @@ payers' names and ID numbers nowhere under HOUSEWATCH_HOME."""
 
 from __future__ import annotations
 
-import math
-
-import polars as pl
 import pytest
 
 from tests.ingestion import escrow_exports
-from tests.ingestion.helpers import everything_under, landed, load_one, quarantined
+from tests.ingestion.helpers import assert_landed, everything_under, landed, load_one, quarantined
 
 EXPORTS = {
     "statement": escrow_exports.escrow_statement_gbk,
@@ -32,17 +29,7 @@ def test_a_bureau_export_loads_with_exact_counts_and_canonical_values(name, home
         export.loaded,
         export.quarantined,
     )
-    frame = landed(home, export.source)
-    assert frame.height == export.loaded
-    for key, expected in export.values.items():
-        rows = frame.filter(pl.col(export.key) == key)
-        assert rows.height == 1, key
-        for column, value in expected.items():
-            got = rows.get_column(column).item()
-            if isinstance(value, float):
-                assert math.isclose(got, value, rel_tol=1e-12), (key, column, got)
-            else:
-                assert got == value, (key, column, got)
+    assert_landed(home, export)
     for secret in export.secrets:
         assert secret not in everything_under(home), secret
 

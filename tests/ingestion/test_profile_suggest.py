@@ -4,16 +4,14 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
-import polars as pl
 import pytest
 from typer.testing import CliRunner
 
 from housewatch.cli import app
 from tests.ingestion.exports import EXPORTS, Export, bureau_new_home_gbk
-from tests.ingestion.helpers import everything_under, landed, load_one
+from tests.ingestion.helpers import assert_landed, everything_under, landed, load_one
 
 runner = CliRunner()
 
@@ -39,17 +37,7 @@ def test_export_loads_through_the_suggested_profile_unedited(name, home, tmp_pat
         export.loaded,
         export.quarantined,
     )
-    frame = landed(home, export.source)
-    assert frame.height == export.loaded
-    for key, expected in export.values.items():
-        rows = frame.filter(pl.col(export.key) == key)
-        assert rows.height >= 1, key
-        for column, value in expected.items():
-            for got in rows.get_column(column).to_list():
-                if isinstance(value, float):
-                    assert math.isclose(got, value, rel_tol=1e-9), (key, column, got)
-                else:
-                    assert got == value, (key, column, got)
+    assert_landed(home, export)
     everything = everything_under(home) + text
     for secret in export.secrets:
         assert secret not in everything

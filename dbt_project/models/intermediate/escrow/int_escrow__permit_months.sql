@@ -96,6 +96,8 @@ monthly as (
         statements.is_reconciled,
         progress.release_node,
         progress.release_node_zh,
+        coalesce(progress.release_node_order, 0) as release_node_order,
+        coalesce(progress.lead_node_order, 0) as lead_node_order,
         coalesce(progress.release_allowed_pct, 0) as release_allowed_pct,
         progress.lead_node,
         progress.lead_node_max_months_to_next,

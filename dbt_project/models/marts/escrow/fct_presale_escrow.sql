@@ -2,7 +2,8 @@
     预售资金监管 — one row per presale permit × month (escrow_level 'permit', from
     int_escrow__permit_months) and per project × month ('project': its permits' flows, balances
     and key amounts summed, ratios recomputed from the sums; construction and delivery signals
-    are the worst permit's). Grain: escrow_level + entity_id + period_start.
+    are the worst permit's, the release node its least advanced permit's and the lead node its
+    most advanced permit's). Grain: escrow_level + entity_id + period_start.
 #}
 with
 
@@ -66,7 +67,7 @@ permits as (
 
 project_sums as (
     select
-        period_start,
+        month_start as period_start,
         project_id,
         max(project_name) as project_name,
         max(developer_id) as developer_id,
@@ -94,14 +95,17 @@ project_sums as (
         sum(key_funds_held_yuan) as key_funds_held_yuan,
         sum(release_allowed_yuan) as release_allowed_yuan,
         sum(required_key_balance_yuan) as required_key_balance_yuan,
+        min_by(release_node, release_node_order) as release_node,
+        min_by(release_node_zh, release_node_order) as release_node_zh,
+        max_by(lead_node, lead_node_order) as lead_node,
         max(last_milestone_date) as last_milestone_date,
         min(months_since_milestone) as months_since_milestone,
         max(construction_months_overdue) as construction_months_overdue,
         max(delivery_months_overdue) as delivery_months_overdue,
         bool_or(is_selling) as is_selling,
         bool_and(is_completed) as is_completed
-    from permits
-    group by period_start, project_id
+    from permit_months
+    group by month_start, project_id
 ),
 
 projects as (
@@ -146,9 +150,9 @@ projects as (
         100.0 * (releases_to_date_yuan - release_allowed_yuan) / nullif(key_amount_yuan, 0) as release_excess_pct_of_key,
         required_key_balance_yuan,
         100.0 * closing_balance_yuan / nullif(required_key_balance_yuan, 0) as balance_vs_required_pct,
-        cast(null as varchar) as release_node,
-        cast(null as varchar) as release_node_zh,
-        cast(null as varchar) as lead_node,
+        release_node,
+        release_node_zh,
+        lead_node,
         last_milestone_date,
         months_since_milestone,
         construction_months_overdue,
