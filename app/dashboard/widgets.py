@@ -1,4 +1,5 @@
-"""Widgets shared by the dashboard pages: language, warehouse queries, selectors, downloads."""
+"""Widgets shared by the dashboard pages: language, warehouse queries, selectors, downloads,
+alert-level colouring and the missing-source notice."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from app import fmt
+from app import charts, fmt
 from app.catalog import t
 from serving import warehouse
 
@@ -151,3 +152,64 @@ def table(frame: pl.DataFrame, name: str) -> None:
     """A table with its downloads."""
     st.dataframe(frame, width="stretch", hide_index=True)
     downloads(frame, name)
+
+
+def level_labels(language: str) -> dict[str, str]:
+    """● 红色 per level code: level names as text (the CJK fonts have no colour emoji), coloured
+    where the table is styled."""
+    return {code: f"● {charts.level_name(code, language)}" for code in charts.LEVEL_ORDER}
+
+
+def level_column(column: str, language: str) -> pl.Expr:
+    """A level-code column as its label; no alert reads as green."""
+    labels = level_labels(language)
+    return pl.col(column).fill_null("green").replace_strict(labels, default=pl.col(column))
+
+
+def tier_column(language: str) -> pl.Expr:
+    """● 红档 (the mart's tier_zh) / ● red tier: tier codes are alert-level codes."""
+    if language == "en":
+        return pl.format("● {} tier", pl.col("tier"))
+    return pl.format("● {}", pl.col("tier_zh"))
+
+
+def coloured(language: str) -> dict[str, str]:
+    """Cell text → CSS colour from the alert_levels seed, for levels and tiers alike."""
+    out = {}
+    for code in charts.LEVEL_ORDER:
+        css = f"color: {charts.LEVEL_COLOURS[code]}; font-weight: 600"
+        out[f"● {charts.level_name(code, language)}"] = css
+        out[f"● {code} tier" if language == "en" else f"● {charts.level_name(code)[0]}档"] = css
+    return out
+
+
+def styled(
+    frame: pl.DataFrame, columns: list[str], language: str, formats: dict | None = None
+) -> Any:
+    """A pandas Styler colouring `columns` with the alert-level colours; one decimal (the
+    tables round to it), gaps as —."""
+    css = coloured(language)
+    style = frame.to_pandas().style.map(lambda v: css.get(v, ""), subset=columns)
+    style = style.format(precision=1, na_rep=fmt.MISSING)
+    return style.format(formats, subset=list(formats), na_rep=fmt.MISSING) if formats else style
+
+
+def missing_sources(sources: tuple[str, ...]) -> list[str]:
+    """The gap messages of the sources among `sources` never delivered (fct_data_quality)."""
+    suffix = "en" if lang() == "en" else "zh"
+    rows = q(
+        f"select data_source, any_value(data_source_name_{suffix}) as name, "
+        f"max_by(gap_message_{suffix}, period_start) as message from fct_data_quality "
+        f"where data_source in ({', '.join('?' * len(sources))}) and not source_delivered "
+        "group by data_source order by data_source",
+        list(sources),
+    )
+    return [r["message"] or tr("source_not_delivered", name=r["name"]) for r in rows.to_dicts()]
+
+
+def say_missing(sources: tuple[str, ...]) -> bool:
+    """An info line per undelivered source; True when any is missing."""
+    messages = missing_sources(sources)
+    for message in messages:
+        st.info(message)
+    return bool(messages)
