@@ -354,6 +354,13 @@ def test_planted_escrow_project_is_listed_with_its_alert_level_and_evidence(
     assert row["等级"].tolist() == [f"● {charts.level_name(level)}"]
     assert row["预警"].tolist() == [n_alerts]
     assert listing["等级"].tolist()[0] == f"● {charts.level_name(level)}"  # riskiest first
+    score, band, explanation = one(
+        "select round(risk_score, 1), risk_band_zh, explanation_zh from fct_project_delivery_risk"
+        " where project_id = ? and period_start = ?",
+        home, [project, month],
+    )  # fmt: skip
+    assert score > 0 and row["保交楼风险评分"].tolist() == [score]
+    assert row["风险等级"].tolist() == [band] and row["评分说明"].tolist() == [explanation]
     at.selectbox(key="es_project").set_value(project).run()
     assert not at.exception
     permits = next(d.value for d in at.dataframe if "预售许可证号" in d.value.columns)

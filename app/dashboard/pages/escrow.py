@@ -132,11 +132,14 @@ def project_rows(month, alerts: pl.DataFrame) -> pl.DataFrame:
         "select e.project_id, e.project_name, e.developer, e.district_name, e.permits, "
         "e.deposit_ratio_3m_pct, e.balance_vs_required_pct, e.release_excess_pct_of_key, "
         "p.release_nodes_zh, e.months_since_milestone, e.construction_months_overdue, "
-        "e.delivery_months_overdue, e.is_selling, e.is_completed from fct_presale_escrow e "
+        "e.delivery_months_overdue, e.is_selling, e.is_completed, r.risk_score, "
+        "r.risk_band_zh, r.risk_band, r.explanation_zh from fct_presale_escrow e "
+        "left join fct_project_delivery_risk r "
+        "  on r.project_id = e.project_id and r.period_start = e.period_start "
         "left join (select m.project_id, string_agg(distinct m.release_node_zh, ' / ' "
         "  order by m.release_node_zh) as release_nodes_zh from fct_presale_escrow m "
         "  where m.escrow_level = 'permit' and m.period_start = ? group by 1) p "
-        "  using (project_id) "
+        "  on p.project_id = e.project_id "
         "where e.escrow_level = 'project' and e.period_start = ? order by e.project_id",
         [month, month],
     )
@@ -182,6 +185,9 @@ def project_view(rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("delivery_months_overdue").alias(tr("delivery_overdue")),
         pl.col("is_selling").replace_strict(yes_no, default=None).alias(tr("is_selling")),
         pl.col("alerts").alias(tr("page_alerts")),
+        pl.col("risk_score").round(1).alias(tr("delivery_risk_score")),
+        pl.col("risk_band_zh" if language == "zh" else "risk_band").alias(tr("delivery_risk_band")),
+        pl.col("explanation_zh").alias(tr("delivery_risk_explanation")),
     )  # fmt: skip
 
 
