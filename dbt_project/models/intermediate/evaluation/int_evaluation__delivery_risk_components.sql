@@ -54,14 +54,13 @@ signals as (
         components.weight,
         components.zero_at,
         components.full_at,
-        case components.indicator
-            when 'escrow_deposit_ratio_3m_pct' then
-                case when projects.deposit_contracts >= components.min_sample then projects.deposit_ratio_3m_pct end
-            when 'escrow_balance_vs_required_pct' then projects.balance_vs_required_pct
-            when 'escrow_release_excess_pct' then projects.release_excess_pct_of_key
-            when 'construction_months_overdue' then cast(projects.construction_months_overdue as double)
-            when 'delivery_months_overdue' then cast(projects.delivery_months_overdue as double)
-            when 'developer_lines_breached' then cast(developer_months.lines_breached as double)
+        case
+            when components.indicator = 'developer_lines_breached'
+                then cast(developer_months.lines_breached as double)
+            when components.indicator = 'escrow_deposit_ratio_3m_pct'
+                and not coalesce(projects.deposit_contracts >= components.min_sample, false)
+                then null
+            else {{ escrow_signal('components.indicator', 'projects') }}
         end as signal_value
     from projects
     inner join components

@@ -202,13 +202,7 @@ escrow_permits as (
         permits.district_code,
         permits.account_no as related_id,
         permits.month_start as event_date,
-        case alerts.indicator
-            when 'escrow_deposit_ratio_3m_pct' then permits.deposit_ratio_3m_pct
-            when 'escrow_balance_vs_required_pct' then permits.balance_vs_required_pct
-            when 'escrow_release_excess_pct' then permits.release_excess_pct_of_key
-            when 'construction_months_overdue' then cast(permits.construction_months_overdue as double)
-            when 'delivery_months_overdue' then cast(permits.delivery_months_overdue as double)
-        end as measure_value,
+        {{ escrow_signal('alerts.indicator', 'permits') }} as measure_value,
         rules.indicator_zh as measure_zh,
         rules.indicator_en as measure_en,
         rules.unit_zh as measure_unit,
